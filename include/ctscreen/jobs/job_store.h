@@ -1,0 +1,104 @@
+// The job store: one SQLite database (WAL) under storage.dir that indexes received instances,
+// series revisions and jobs. Job states change only through Transition(), a compare-and-set
+// that also writes an event row, so every job's history can be replayed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctscreen/core/status.h"
+#include "ctscreen/jobs/job_state.h"
+
+struct sqlite3;
+
+namespace ctscreen::jobs {
+
+// One stored file. The store does not look inside it: `usable` and `image_type` are decided
+// by the ingest side.
+struct InstanceRecord {
+  std::string sop_instance_uid;
+  std::string series_uid;
+  std::string study_uid;
+  std::string sop_class_uid;
+  std::string transfer_syntax;
+  std::string path;
+  std::int64_t size_bytes = 0;
+  std::string image_type;  // as received, e.g. "ORIGINAL\PRIMARY\AXIAL"
+  bool usable = true;      // false when a skip rule (e.g. LOCALIZER) excludes it from screening
+  std::string calling_aet;
+  double received_at = 0;  // seconds since the Unix epoch
+  int revision = 1;        // series revision the instance arrived in
+};
+
+struct JobRecord {
+  std::int64_t id = 0;
+  std::string series_uid;
+  std::string study_uid;
+  int revision = 1;
+  JobState state = JobState::kIngest;
+  std::string reason;
+  int instance_count = 0;
+  int attempts = 0;
+  double created_at = 0;
+  double updated_at = 0;
+  double last_instance_at = 0;
+};
+
+struct JobEvent {
+  std::int64_t job_id = 0;
+  std::optional<JobState> from;  // empty for the creation event
+  JobState to = JobState::kIngest;
+  double at = 0;
+  std::string reason;
+};
+
+class JobStore {
+ public:
+  // Opens (creating and migrating as needed) the database at `path`.
+  static core::Result<std::unique_ptr<JobStore>> Open(const std::string& path);
+  ~JobStore();
+  JobStore(const JobStore&) = delete;
+  JobStore& operator=(const JobStore&) = delete;
+
+  // --- instances ---
+  core::Result<std::optional<InstanceRecord>> FindInstance(const std::string& sop_instance_uid);
+  // Inserts or replaces (same SOP Instance UID) the record.
+  core::Status PutInstance(const InstanceRecord& record);
+  core::Result<int> CountInstances(const std::string& series_uid, bool usable_only);
+  core::Result<std::vector<InstanceRecord>> InstancesOfSeries(const std::string& series_uid);
+  // Every indexed path, for reconciling the spool with the index on start.
+  core::Result<std::vector<std::string>> AllInstancePaths();
+  core::Status DeleteInstance(const std::string& sop_instance_uid);
+
+  // --- jobs ---
+  // The job collecting instances of this series now: the one in `ingest` if there is one,
+  // otherwise a new job (revision = previous + 1) created in `ingest`.
+  core::Result<JobRecord> IngestJobFor(const std::string& series_uid, const std::string& study_uid,
+                                       double now);
+  // Records that an instance reached the job (keeps the quiet-period clock restartable).
+  core::Status TouchIngestJob(std::int64_t job_id, double now);
+  core::Status SetInstanceCount(std::int64_t job_id, int count);
+  // Compare-and-set: moves job `id` from `from` to `to` if it is in `from` and the move is
+  // allowed; records an event with `reason`.
+  core::Status Transition(std::int64_t id, JobState from, JobState to, const std::string& reason,
+                          double now);
+  core::Result<JobRecord> GetJob(std::int64_t id);
+  // Jobs in `state` (all jobs when empty), oldest first.
+  core::Result<std::vector<JobRecord>> ListJobs(std::optional<JobState> state);
+  core::Result<std::vector<JobRecord>> JobsOfSeries(const std::string& series_uid);
+  core::Result<std::vector<JobEvent>> Events(std::int64_t job_id);
+
+ private:
+  explicit JobStore(sqlite3* db);
+  core::Status Exec(const char* sql);
+  core::Status Migrate();
+
+  std::mutex mutex_;
+  sqlite3* db_;  // guarded by mutex_
+};
+
+}  // namespace ctscreen::jobs
