@@ -1,0 +1,37 @@
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "ctscreen — screens chest CTs for COVID-19 pneumonia (a screening aid, not a diagnosis)\n"
+    "\n"
+    "usage: ctscreen <command> [options]\n"
+    "\n"
+    "  serve      [--config FILE] [--set key=value ...] [--check-config]\n"
+    "             run the appliance: DICOM listener, spool, series tracking\n"
+    "  inventory  [--config FILE] [--set key=value ...] [--json]\n"
+    "             list received series and their jobs from storage.dir\n"
+    "  version    print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  if (command == "serve") return ctscreen::app::RunServe(argc - 1, argv + 1);
+  if (command == "inventory") return ctscreen::app::RunInventory(argc - 1, argv + 1);
+  if (command == "version" || command == "--version") {
+    std::printf("ctscreen %s\n", CTSCREEN_VERSION);
+    return 0;
+  }
+  std::fprintf(stderr, "ctscreen: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

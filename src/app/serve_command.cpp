@@ -1,0 +1,90 @@
+// `ctscreen serve`: the one place where the appliance is wired together.
+#include <signal.h>
+
+#include <cstdio>
+
+#include "command_line.h"
+#include "commands.h"
+#include "ctscreen/core/clock.h"
+#include "ctscreen/core/config.h"
+#include "ctscreen/core/durable_file.h"
+#include "ctscreen/core/logging.h"
+#include "ctscreen/dicom/store_scp.h"
+#include "ctscreen/ingest/ingest_service.h"
+#include "ctscreen/ingest/spool.h"
+#include "ctscreen/jobs/job_store.h"
+
+namespace ctscreen::app {
+
+int RunServe(int argc, char** argv) {
+  CommandLine cl = ParseCommandLine(argc, argv, {"--check-config"});
+  if (!cl.error.empty() || !cl.positional.empty()) {
+    std::fprintf(stderr, "ctscreen serve: %s\nusage: ctscreen serve [--config FILE] "
+                         "[--set key=value ...] [--check-config]\n",
+                 cl.error.empty() ? "unexpected argument" : cl.error.c_str());
+    return 2;
+  }
+  auto config = core::LoadConfig(cl.config_file, cl.overrides);
+  if (!config.ok()) {
+    std::fprintf(stderr, "ctscreen: configuration refused:\n%s\n",
+                 config.status().reason().c_str());
+    return 2;
+  }
+  if (cl.flags.count("--check-config")) {
+    std::printf("configuration OK (%s)\n",
+                config->source.empty() ? "built-in defaults" : config->source.c_str());
+    for (const auto& line : core::InactiveSections(*config)) std::printf("  %s\n", line.c_str());
+    return 0;
+  }
+  if (auto s = core::InitLogging(config->logging); !s.ok()) {
+    std::fprintf(stderr, "ctscreen: %s\n", s.reason().c_str());
+    return 2;
+  }
+  auto log = core::Log("app");
+  log->info("ctscreen {} starting with {}", CTSCREEN_VERSION,
+            config->source.empty() ? "built-in defaults" : config->source);
+  for (const auto& line : core::InactiveSections(*config)) log->info("{}", line);
+
+  // Signals are taken by sigwait below, never by a random thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto spool = ingest::Spool::Open(config->storage.dir);
+  if (!spool.ok()) {
+    log->error("{}", spool.status().reason());
+    return 1;
+  }
+  auto store = jobs::JobStore::Open(config->storage.dir + "/jobs.sqlite");
+  if (!store.ok()) {
+    log->error("{}", store.status().reason());
+    return 1;
+  }
+  core::SystemClock clock;
+  ingest::IngestService ingest(*config, **spool, **store, clock);
+  if (auto report = ingest.Reconcile(); !report.ok()) {
+    log->error("cannot reconcile the spool with the job store: {}", report.status().reason());
+    return 1;
+  }
+  dicom::StoreScp scp(config->listener, {config->series.max_rows_columns, 5000}, ingest);
+  if (auto s = scp.Start(); !s.ok()) {
+    log->error("{}", s.reason());
+    return 1;
+  }
+  ingest.StartTimer();
+  log->info("ready: storage in {}, quiet period {} s", config->storage.dir,
+            config->series.quiet_period_s);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  log->info("received {}, stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
+  scp.Stop();
+  ingest.StopTimer();
+  log->info("stopped");
+  return 0;
+}
+
+}  // namespace ctscreen::app
