@@ -24,11 +24,13 @@ using core::Status;
 const char* kAbstractSyntaxes[] = {UID_VerificationSOPClass, UID_CTImageStorage,
                                    UID_EnhancedCTImageStorage};
 
-// Our order of preference when a sender offers several in one presentation context.
+// Our order of preference when a sender offers several in one presentation context: lossless
+// compressed first, so a sender that holds compressed images sends them as they are (no
+// transcoding on its side, a quarter of the bytes on the wire and in the spool).
 const char* kTransferSyntaxes[] = {
-    UID_LittleEndianExplicitTransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
-    UID_JPEGLSLosslessTransferSyntax,       UID_RLELosslessTransferSyntax,
-    UID_JPEG2000LosslessOnlyTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
+    UID_JPEGLSLosslessTransferSyntax,       UID_JPEGProcess14SV1TransferSyntax,
+    UID_JPEG2000LosslessOnlyTransferSyntax, UID_RLELosslessTransferSyntax,
+    UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
 };
 
 // Every address a configured host name stands for, so "localhost" matches 127.0.0.1.

@@ -156,3 +156,25 @@ std::vector<std::string> WriteCtSeries(const CtSeriesSpec& in, const std::string
 }
 
 }  // namespace ctscreen::testing
+
+namespace ctscreen::testing {
+
+std::string SopInstanceUidOf(const std::string& path) {
+  DcmFileFormat file;
+  if (file.loadFile(path.c_str()).bad()) return "";
+  OFString uid;
+  file.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
+  return uid.c_str();
+}
+
+void EditDataSet(const std::string& in, const std::string& out,
+                 const std::function<void(DcmDataset&)>& edit) {
+  DcmFileFormat file;
+  if (file.loadFile(in.c_str()).bad()) Fail("cannot read " + in);
+  edit(*file.getDataset());
+  if (file.saveFile(out.c_str(), file.getDataset()->getOriginalXfer()).bad()) {
+    Fail("cannot write " + out);
+  }
+}
+
+}  // namespace ctscreen::testing

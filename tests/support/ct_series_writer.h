@@ -2,7 +2,10 @@
 // (until the phantom generator provides realistic ones).
 #pragma once
 
+#include <functional>
 #include <string>
+
+class DcmDataset;
 #include <vector>
 
 namespace ctscreen::testing {
@@ -28,5 +31,17 @@ std::vector<std::string> WriteCtSeries(const CtSeriesSpec& spec, const std::stri
 
 // A fresh UID under a root reserved for ctscreen's test data.
 std::string NewTestUid();
+
+}  // namespace ctscreen::testing
+
+namespace ctscreen::testing {
+
+// The SOP Instance UID stored in a Part 10 file ("" when unreadable).
+std::string SopInstanceUidOf(const std::string& path);
+
+// Loads a Part 10 file, lets `edit` change its data set, saves it to out (same transfer
+// syntax). Used to make the malformed inputs the listener must refuse.
+void EditDataSet(const std::string& in, const std::string& out,
+                 const std::function<void(DcmDataset&)>& edit);
 
 }  // namespace ctscreen::testing

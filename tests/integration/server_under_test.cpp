@@ -1,0 +1,127 @@
+#include "server_under_test.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+namespace ctscreen::testing {
+
+namespace fs = std::filesystem;
+
+ServerUnderTest::ServerUnderTest(const std::string& name) {
+  work_dir_ = (fs::temp_directory_path() /
+               ("ctscreen-it-" + name + "-" + std::to_string(::getpid())))
+                  .string();
+  fs::remove_all(work_dir_);
+  fs::create_directories(work_dir_);
+  storage_dir_ = work_dir_ + "/storage";
+  log_path_ = work_dir_ + "/serve.log";
+  port_ = FreePort();
+}
+
+ServerUnderTest::~ServerUnderTest() {
+  Stop();
+  // Kept on failure for a look (CTSCREEN_KEEP_TEST_DIRS=1), removed otherwise.
+  if (!std::getenv("CTSCREEN_KEEP_TEST_DIRS")) fs::remove_all(work_dir_);
+}
+
+bool ServerUnderTest::Start(const std::vector<std::string>& overrides) {
+  std::vector<std::string> argv = {BinaryDir() + "/src/app/ctscreen",
+                                   "serve",
+                                   "--config",
+                                   SourceDir() + "/config/ctscreen.yaml",
+                                   "--set",
+                                   "listener.port=" + std::to_string(port_),
+                                   "--set",
+                                   "storage.dir=" + storage_dir_,
+                                   "--set",
+                                   "storage.min_free_mb=1",
+                                   "--set",
+                                   "series.quiet_period_s=1",
+                                   "--set",
+                                   "series.min_slices=3"};
+  for (const auto& o : overrides) {
+    argv.push_back("--set");
+    argv.push_back(o);
+  }
+  pid_ = Spawn(argv, log_path_);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (log().find("ready:") != std::string::npos) return true;
+    if (HasExited(pid_)) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void ServerUnderTest::Stop() {
+  if (pid_ > 0) StopProcess(pid_, SIGTERM);
+  pid_ = -1;
+}
+
+void ServerUnderTest::Kill9() {
+  if (pid_ > 0) StopProcess(pid_, SIGKILL);
+  pid_ = -1;
+}
+
+std::string ServerUnderTest::log() const { return ReadFile(log_path_); }
+
+std::unique_ptr<jobs::JobStore> ServerUnderTest::OpenStore() const {
+  auto store = jobs::JobStore::Open(storage_dir_ + "/jobs.sqlite");
+  if (!store.ok()) return nullptr;
+  return std::move(store.value());
+}
+
+bool ServerUnderTest::WaitForSeriesComplete(const std::string& series_uid, double timeout_s) {
+  auto store = OpenStore();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (store && std::chrono::steady_clock::now() < deadline) {
+    auto jobs = store->JobsOfSeries(series_uid);
+    if (jobs.ok() && !jobs->empty()) {
+      bool all_done = true;
+      for (const auto& j : *jobs) all_done &= j.state != jobs::JobState::kIngest;
+      if (all_done) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+CommandResult ServerUnderTest::Echo(const std::string& calling_aet,
+                                    const std::string& called_aet) const {
+  return RunCommand("echoscu -aet " + calling_aet + " -aec " + called_aet + " 127.0.0.1 " +
+                    std::to_string(port_));
+}
+
+CommandResult ServerUnderTest::Send(const std::vector<std::string>& paths,
+                                    const std::string& calling_aet) const {
+  std::string cmd = "dcmsend --scan-directories -aet " + calling_aet + " -aec CTSCREEN 127.0.0.1 " +
+                    std::to_string(port_);
+  for (const auto& p : paths) cmd += " " + p;
+  return RunCommand(cmd);
+}
+
+StoreOutcome ServerUnderTest::StoreOne(const std::string& file) const {
+  StoreOutcome out;
+  auto r = RunCommand("storescu -d -aet STORESCU -aec CTSCREEN 127.0.0.1 " +
+                      std::to_string(port_) + " " + file);
+  out.output = r.output;
+  std::smatch m;
+  if (std::regex_search(r.output, m, std::regex("DIMSE Status\\s*: 0x([0-9a-fA-F]{4})"))) {
+    out.status = static_cast<std::uint16_t>(std::stoul(m[1].str(), nullptr, 16));
+  }
+  if (std::regex_search(r.output, m, std::regex("\\(0000,0902\\) LO \\[([^\\]]*)\\]"))) {
+    out.error_comment = m[1].str();
+  }
+  return out;
+}
+
+}  // namespace ctscreen::testing
