@@ -125,8 +125,7 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
   }
   if (!refused.ok()) {
     // The data set still has to be read off the wire before the answer can go back.
-    OFCondition cond = DIMSE_ignoreDataSet(assoc_, DIMSE_BLOCKING, 0, nullptr, nullptr);
-    if (cond.bad()) return false;
+    if (!IgnoreDataSet()) return false;
     return Respond(pres_id, &request, refused);
   }
 
@@ -136,7 +135,7 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
       DIMSE_createFilestream(temporary.c_str(), &request, assoc_, pres_id, OFTrue, &stream);
   if (cond.bad()) {
     Status io(ErrorCode::kIoError, "cannot create " + temporary + ": " + cond.text());
-    if (DIMSE_ignoreDataSet(assoc_, DIMSE_BLOCKING, 0, nullptr, nullptr).bad()) return false;
+    if (!IgnoreDataSet()) return false;
     return Respond(pres_id, &request, io);
   }
   WritebackContext writeback;
@@ -171,6 +170,11 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
   }
   if (outcome.ok()) totals_.bytes += info->file_size;
   return Respond(pres_id, &request, outcome);
+}
+
+bool AssociationHandler::IgnoreDataSet() {
+  DIC_UL bytes = 0, pdvs = 0;
+  return DIMSE_ignoreDataSet(assoc_, DIMSE_BLOCKING, 0, &bytes, &pdvs).good();
 }
 
 bool AssociationHandler::Respond(unsigned char pres_id, void* request_ptr, const Status& status) {

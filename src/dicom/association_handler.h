@@ -29,6 +29,8 @@ class AssociationHandler {
  private:
   // Handles one C-STORE: receive to a temporary file, inspect, commit, respond.
   bool HandleStore(void* message, unsigned char pres_id);
+  // Reads a data set off the wire without keeping it (the instance is refused anyway).
+  bool IgnoreDataSet();
   bool Respond(unsigned char pres_id, void* request, const core::Status& status);
 
   T_ASC_Association* assoc_;

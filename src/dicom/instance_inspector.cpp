@@ -91,15 +91,14 @@ core::Result<InstanceInfo> InspectInstance(const std::string& path, const Comman
 
   if (!command.sop_instance_uid.empty() && command.sop_instance_uid != info.sop_instance_uid) {
     return Status(ErrorCode::kUidMismatch,
-                  "SOP Instance UID in the data set (" + info.sop_instance_uid +
-                      ") differs from the one in the C-STORE command (" +
-                      command.sop_instance_uid + ")");
+                  "SOP Instance UID differs between the C-STORE command (" +
+                      command.sop_instance_uid + ") and the data set (" + info.sop_instance_uid +
+                      ")");
   }
   if (!command.sop_class_uid.empty() && command.sop_class_uid != info.sop_class_uid) {
     return Status(ErrorCode::kUidMismatch,
-                  "SOP Class UID in the data set (" + info.sop_class_uid +
-                      ") differs from the one in the C-STORE command (" + command.sop_class_uid +
-                      ")");
+                  "SOP Class UID differs between the C-STORE command (" +
+                      command.sop_class_uid + ") and the data set (" + info.sop_class_uid + ")");
   }
   if (!IsCtStorageClass(info.sop_class_uid) || info.modality != "CT") {
     return Status(ErrorCode::kNotCt,

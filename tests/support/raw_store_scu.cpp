@@ -1,12 +1,15 @@
 #include "raw_store_scu.h"
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
+#include <dcmtk/dcmnet/dul.h>
 
 namespace ctscreen::testing {
 
@@ -38,35 +41,64 @@ RawStoreResult RawStore(const std::string& host, int port, const std::string& ca
     ASC_dropNetwork(&net);
     return result;
   }
-  T_DIMSE_C_StoreRQ request;
-  std::memset(&request, 0, sizeof(request));
-  request.MessageID = assoc->nextMsgID++;
-  OFStandard::strlcpy(request.AffectedSOPClassUID, sop_class_uid.c_str(),
-                      sizeof(request.AffectedSOPClassUID));
-  OFStandard::strlcpy(request.AffectedSOPInstanceUID, sop_instance_uid.c_str(),
-                      sizeof(request.AffectedSOPInstanceUID));
-  request.DataSetType = DIMSE_DATASET_PRESENT;
-  request.Priority = DIMSE_PRIORITY_MEDIUM;
-  T_DIMSE_C_StoreRSP response;
-  std::memset(&response, 0, sizeof(response));
-  DcmDataset* detail = nullptr;
-  cond = DIMSE_storeUser(assoc, 1, &request, data_set_file.c_str(), nullptr, nullptr, nullptr,
-                         DIMSE_BLOCKING, 0, &response, &detail);
+  // DCMTK's own senders parse the data set first; here the bytes go out as they are, in a
+  // command PDV built by hand followed by one data set PDV.
+  DcmDataset command;
+  command.putAndInsertString(DCM_AffectedSOPClassUID, sop_class_uid.c_str());
+  command.putAndInsertUint16(DCM_CommandField, 0x0001);
+  command.putAndInsertUint16(DCM_MessageID, 1);
+  command.putAndInsertUint16(DCM_Priority, 0);
+  command.putAndInsertUint16(DCM_CommandDataSetType, 0x0000);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance_uid.c_str());
+  command.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, EXS_LittleEndianImplicit);
+  const std::string command_file = data_set_file + ".command";
+  command.saveFile(command_file.c_str(), EXS_LittleEndianImplicit, EET_ExplicitLength,
+                   EGL_withGL);
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::string command_bytes = slurp(command_file);
+  std::string data_bytes = slurp(data_set_file);
+  DUL_PDV pdvs[2];
+  pdvs[0].fragmentLength = command_bytes.size();
+  pdvs[0].presentationContextID = 1;
+  pdvs[0].pdvType = DUL_COMMANDPDV;
+  pdvs[0].lastPDV = OFTrue;
+  pdvs[0].data = command_bytes.data();
+  pdvs[1].fragmentLength = data_bytes.size();
+  pdvs[1].presentationContextID = 1;
+  pdvs[1].pdvType = DUL_DATASETPDV;
+  pdvs[1].lastPDV = OFTrue;
+  pdvs[1].data = data_bytes.data();
+  for (DUL_PDV& pdv : pdvs) {
+    DUL_PDVLIST list{};
+    list.count = 1;
+    list.pdv = &pdv;
+    cond = DUL_WritePDVs(&assoc->DULassociation, &list);
+    if (cond.bad()) break;
+  }
   if (cond.good()) {
-    result.answered = true;
-    result.status = response.DimseStatus;
-    if (detail) {
+    T_DIMSE_Message response;
+    T_ASC_PresentationContextID pres_id = 0;
+    DcmDataset* detail = nullptr;
+    cond = DIMSE_receiveCommand(assoc, DIMSE_BLOCKING, 0, &pres_id, &response, &detail);
+    if (cond.good() && response.CommandField == DIMSE_C_STORE_RSP) {
+      result.answered = true;
+      result.status = response.msg.CStoreRSP.DimseStatus;
       OFString comment;
-      if (detail->findAndGetOFString(DCM_ErrorComment, comment).good()) {
+      if (detail && detail->findAndGetOFString(DCM_ErrorComment, comment).good()) {
         result.error_comment = comment.c_str();
       }
     }
+    delete detail;
+  }
+  if (result.answered) {
     ASC_releaseAssociation(assoc);
   } else {
-    result.error = cond.text();
+    result.error = cond.bad() ? cond.text() : "no C-STORE response";
     ASC_abortAssociation(assoc);
   }
-  delete detail;
   ASC_destroyAssociation(&assoc);
   ASC_dropNetwork(&net);
   return result;
