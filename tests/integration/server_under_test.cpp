@@ -49,10 +49,12 @@ bool ServerUnderTest::Start(const std::vector<std::string>& overrides) {
     argv.push_back("--set");
     argv.push_back(o);
   }
+  // The log is appended across restarts: only what this start writes counts.
+  const size_t log_start = log().size();
   pid_ = Spawn(argv, log_path_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (log().find("ready:") != std::string::npos) return true;
+    if (log().find("ready:", log_start) != std::string::npos) return true;
     if (HasExited(pid_)) {
       pid_ = -1;
       return false;
