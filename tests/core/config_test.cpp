@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-// ctest sets CTSCREEN_SOURCE_DIR; a binary started by hand finds the tree from this file.
+// CTSCREEN_SOURCE_DIR may point at another tree; otherwise the tree is found from this file.
 std::string ShippedConfigPath() {
   if (const char* dir = std::getenv("CTSCREEN_SOURCE_DIR"); dir != nullptr && *dir != '\0') {
     return std::string(dir) + "/config/ctscreen.yaml";

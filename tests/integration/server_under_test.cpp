@@ -14,6 +14,8 @@ namespace ctscreen::testing {
 namespace fs = std::filesystem;
 
 ServerUnderTest::ServerUnderTest(const std::string& name) {
+  // DCMTK's peers (and ours) wait on Nagle's algorithm for every response without it.
+  ::setenv("TCP_NODELAY", "1", 1);
   work_dir_ = (fs::temp_directory_path() /
                ("ctscreen-it-" + name + "-" + std::to_string(::getpid())))
                   .string();

@@ -91,12 +91,12 @@ std::string ReadFile(const std::string& path) {
 
 std::string BinaryDir() {
   const char* d = std::getenv("CTSCREEN_BINARY_DIR");
-  return d ? d : "build";
+  return d ? d : CTSCREEN_BINARY_DIR_DEFAULT;
 }
 
 std::string SourceDir() {
   const char* d = std::getenv("CTSCREEN_SOURCE_DIR");
-  return d ? d : ".";
+  return d ? d : CTSCREEN_SOURCE_DIR_DEFAULT;
 }
 
 }  // namespace ctscreen::testing
