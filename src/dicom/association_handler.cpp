@@ -22,7 +22,7 @@ using core::Status;
 
 // While a data set streams in, dirty pages are pushed to disk every this many bytes, so the
 // fdatasync before the acknowledgement finds little left to write.
-constexpr unsigned long kWritebackChunk = 256 * 1024;
+constexpr unsigned long kWritebackChunk = 64 * 1024;
 
 struct WritebackContext {
   int fd = -1;
@@ -103,9 +103,11 @@ void AssociationHandler::Run() {
   ASC_destroyAssociation(&assoc_);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  log->info("association #{} from {}@{} {}: {} instances stored, {} failed, {:.1f} MB, {:.2f} s",
+  log->info("association #{} from {}@{} {}: {} instances stored, {} failed, {:.1f} MB, {:.2f} s "
+            "(receive {:.2f} s, checks {:.2f} s, durable commit {:.2f} s)",
             peer_.association_id, peer_.calling_aet, peer_.host, ending, totals_.stored,
-            totals_.failed, totals_.bytes / 1e6, seconds);
+            totals_.failed, totals_.bytes / 1e6, seconds, totals_.receive_s, totals_.inspect_s,
+            totals_.commit_s);
 }
 
 bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
@@ -138,6 +140,11 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
     if (!IgnoreDataSet()) return false;
     return Respond(pres_id, &request, io);
   }
+  using Clock = std::chrono::steady_clock;
+  auto elapsed = [](Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+  };
+  auto started = Clock::now();
   WritebackContext writeback;
   writeback.fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
   T_ASC_PresentationContextID data_pres_id = pres_id;
@@ -154,6 +161,8 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
     return false;
   }
 
+  totals_.receive_s += elapsed(started);
+  started = Clock::now();
   CommandIdentity command{request.AffectedSOPClassUID, request.AffectedSOPInstanceUID};
   auto info = InspectInstance(temporary, command, limits_);
   Status outcome = info.ok() ? Status::Ok() : info.status();
@@ -163,10 +172,13 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
                          " MB; listener.max_instance_mb is " +
                          std::to_string(options_.max_instance_mb));
   }
+  totals_.inspect_s += elapsed(started);
   if (!outcome.ok()) {
     ::unlink(temporary.c_str());
   } else {
+    started = Clock::now();
     outcome = sink_.Commit(temporary, *info, peer_);
+    totals_.commit_s += elapsed(started);
   }
   if (outcome.ok()) totals_.bytes += info->file_size;
   return Respond(pres_id, &request, outcome);

@@ -16,6 +16,11 @@ struct AssociationTotals {
   int stored = 0;
   int failed = 0;
   std::int64_t bytes = 0;
+  // Where the time went, for the summary line: network receive, header checks, and the
+  // sink's durable commit (sync, rename, index).
+  double receive_s = 0;
+  double inspect_s = 0;
+  double commit_s = 0;
 };
 
 class AssociationHandler {

@@ -74,8 +74,6 @@ Status SeriesTracker::Record(const std::string& path, const dicom::InstanceInfo&
                              const dicom::PeerInfo& peer) {
   std::lock_guard lock(mutex_);
   const double now = clock_.Now();
-  auto job = store_.IngestJobFor(info.series_uid, info.study_uid, now);
-  if (!job.ok()) return job.status();
   jobs::InstanceRecord record;
   record.sop_instance_uid = info.sop_instance_uid;
   record.series_uid = info.series_uid;
@@ -88,9 +86,8 @@ Status SeriesTracker::Record(const std::string& path, const dicom::InstanceInfo&
   record.usable = !IsSkippedImageType(info.image_type);
   record.calling_aet = peer.calling_aet;
   record.received_at = now;
-  record.revision = job->revision;
-  if (auto s = store_.PutInstance(record); !s.ok()) return s;
-  return store_.TouchIngestJob(job->id, now);
+  auto job = store_.RecordInstance(std::move(record), now);
+  return job.ok() ? Status::Ok() : job.status();
 }
 
 int SeriesTracker::Tick() {

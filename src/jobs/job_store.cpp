@@ -95,6 +95,27 @@ InstanceRecord ReadInstance(const SqliteStatement& s) {
   return r;
 }
 
+// Inserts or replaces one instance row.
+Status InsertInstance(sqlite3* db, const InstanceRecord& r) {
+  SqliteStatement s(db, (std::string("INSERT OR REPLACE INTO instances(") + kInstanceColumns +
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                            .c_str());
+  s.Bind(1, r.sop_instance_uid)
+      .Bind(2, r.series_uid)
+      .Bind(3, r.study_uid)
+      .Bind(4, r.sop_class_uid)
+      .Bind(5, r.transfer_syntax)
+      .Bind(6, r.path)
+      .Bind(7, r.size_bytes)
+      .Bind(8, r.image_type)
+      .Bind(9, r.usable ? 1 : 0)
+      .Bind(10, r.calling_aet)
+      .Bind(11, r.received_at)
+      .Bind(12, r.revision);
+  s.Step();
+  return s.status();
+}
+
 // Inserts the event row of a move (or of a creation when from is empty).
 Status RecordEvent(sqlite3* db, std::int64_t job_id, const char* from, JobState to,
                    const std::string& reason, double now) {
@@ -189,23 +210,7 @@ Result<std::optional<InstanceRecord>> JobStore::FindInstance(const std::string& 
 
 Status JobStore::PutInstance(const InstanceRecord& r) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, (std::string("INSERT OR REPLACE INTO instances(") + kInstanceColumns +
-                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                             .c_str());
-  s.Bind(1, r.sop_instance_uid)
-      .Bind(2, r.series_uid)
-      .Bind(3, r.study_uid)
-      .Bind(4, r.sop_class_uid)
-      .Bind(5, r.transfer_syntax)
-      .Bind(6, r.path)
-      .Bind(7, r.size_bytes)
-      .Bind(8, r.image_type)
-      .Bind(9, r.usable ? 1 : 0)
-      .Bind(10, r.calling_aet)
-      .Bind(11, r.received_at)
-      .Bind(12, r.revision);
-  s.Step();
-  return s.status();
+  return InsertInstance(db_, r);
 }
 
 Result<int> JobStore::CountInstances(const std::string& series_uid, bool usable_only) {
@@ -250,6 +255,43 @@ Status JobStore::DeleteInstance(const std::string& uid) {
 Result<JobRecord> JobStore::IngestJobFor(const std::string& series_uid,
                                          const std::string& study_uid, double now) {
   std::lock_guard lock(mutex_);
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto job = IngestJobLocked(series_uid, study_uid, now);
+  if (!job.ok()) {
+    Exec("ROLLBACK");
+    return job;
+  }
+  if (auto s = Exec("COMMIT"); !s.ok()) return s;
+  return job;
+}
+
+Result<JobRecord> JobStore::RecordInstance(InstanceRecord record, double now) {
+  std::lock_guard lock(mutex_);
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto job = IngestJobLocked(record.series_uid, record.study_uid, now);
+  Status st = job.ok() ? Status::Ok() : job.status();
+  if (st.ok()) {
+    record.revision = job->revision;
+    st = InsertInstance(db_, record);
+  }
+  if (st.ok()) {
+    SqliteStatement touch(db_, "UPDATE jobs SET last_instance_at = ? WHERE id = ?");
+    touch.Bind(1, now).Bind(2, job->id);
+    touch.Step();
+    st = touch.status();
+  }
+  if (!st.ok()) {
+    Exec("ROLLBACK");
+    return st;
+  }
+  if (auto s = Exec("COMMIT"); !s.ok()) return s;
+  job->last_instance_at = now;
+  return job;
+}
+
+// Caller holds mutex_ and an open transaction.
+Result<JobRecord> JobStore::IngestJobLocked(const std::string& series_uid,
+                                            const std::string& study_uid, double now) {
   {
     SqliteStatement s(db_, (std::string("SELECT ") + kJobColumns +
                             " FROM jobs WHERE series_uid = ? AND state = 'ingest'")
@@ -258,7 +300,6 @@ Result<JobRecord> JobStore::IngestJobFor(const std::string& series_uid,
     if (s.Step()) return ReadJob(s);
     if (!s.status().ok()) return s.status();
   }
-  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   int revision = 1;
   {
     SqliteStatement s(db_, "SELECT COALESCE(MAX(revision), 0) FROM jobs WHERE series_uid = ?");
@@ -282,20 +323,8 @@ Result<JobRecord> JobStore::IngestJobFor(const std::string& series_uid,
     st = RecordEvent(db_, job.id, nullptr, JobState::kIngest,
                      "first instance of revision " + std::to_string(revision), now);
   }
-  if (!st.ok()) {
-    Exec("ROLLBACK");
-    return st;
-  }
-  if (auto s = Exec("COMMIT"); !s.ok()) return s;
+  if (!st.ok()) return st;
   return job;
-}
-
-Status JobStore::TouchIngestJob(std::int64_t job_id, double now) {
-  std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, "UPDATE jobs SET last_instance_at = ? WHERE id = ?");
-  s.Bind(1, now).Bind(2, job_id);
-  s.Step();
-  return s.status();
 }
 
 Status JobStore::SetInstanceCount(std::int64_t job_id, int count) {

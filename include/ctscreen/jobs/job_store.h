@@ -79,8 +79,10 @@ class JobStore {
   // otherwise a new job (revision = previous + 1) created in `ingest`.
   core::Result<JobRecord> IngestJobFor(const std::string& series_uid, const std::string& study_uid,
                                        double now);
-  // Records that an instance reached the job (keeps the quiet-period clock restartable).
-  core::Status TouchIngestJob(std::int64_t job_id, double now);
+  // One transaction for the listener's hot path: finds or opens the series' ingest job (as
+  // IngestJobFor), stores the instance under that job's revision, and moves the job's
+  // last-instance time to `now`. Returns the job.
+  core::Result<JobRecord> RecordInstance(InstanceRecord record, double now);
   core::Status SetInstanceCount(std::int64_t job_id, int count);
   // Compare-and-set: moves job `id` from `from` to `to` if it is in `from` and the move is
   // allowed; records an event with `reason`.
@@ -96,6 +98,8 @@ class JobStore {
   explicit JobStore(sqlite3* db);
   core::Status Exec(const char* sql);
   core::Status Migrate();
+  core::Result<JobRecord> IngestJobLocked(const std::string& series_uid,
+                                          const std::string& study_uid, double now);
 
   std::mutex mutex_;
   sqlite3* db_;  // guarded by mutex_
