@@ -65,6 +65,13 @@ std::string CaseName(int index) {
   return buf;
 }
 
+CaseSpec PlanCase(std::uint64_t seed, int index, CaseClass case_class, SizeMode size) {
+  Rng anatomy_rng(MixSeed(seed, static_cast<std::uint64_t>(index), kAnatomyStream));
+  AnatomyParams anatomy = DrawAnatomy(anatomy_rng);
+  ScanRange range = ScanRangeFor(anatomy, anatomy_rng);
+  return DrawCaseSpec(seed, index, case_class, size, range);
+}
+
 PhantomCase GenerateCase(std::uint64_t seed, int index, CaseClass case_class, SizeMode size) {
   const auto stream = [&](std::uint64_t s) {
     return MixSeed(seed, static_cast<std::uint64_t>(index), s);

@@ -90,12 +90,13 @@ struct Blob {
   std::vector<double> spike_len;
   double edge;
 
-  static Blob Draw(Rng& rng, const Vec3& centre, double radius, double lobulation, double edge) {
+  static Blob Draw(Rng& rng, const Vec3& centre, double radius, double lobulation, double edge,
+                   double elongation = 0.25) {
     Blob b;
     b.centre = centre;
     b.radius = radius;
     for (int a = 0; a < 3; ++a) {
-      b.axis[a] = rng.Uniform(0.75, 1.25);
+      b.axis[a] = rng.Uniform(1 - elongation, 1 + elongation);
       b.lobe_dir[a] = RandomUnit(rng);
       b.lobe_amp[a] = lobulation * rng.Uniform(0.3, 1.0);
       b.lobe_freq[a] = rng.Uniform(2, 5);
@@ -291,7 +292,7 @@ std::vector<LesionPlan> DrawCovid(LesionPainter& painter, Rng& rng, bool small_o
   for (int n = 0; n < count; ++n) {
     int side = n < 2 ? n : rng.Int(0, 1);  // bilateral
     if (!painter.HasLung(side)) side = 1 - side;
-    double diameter = small_only ? rng.Uniform(4, 9) : std::exp(rng.Uniform(std::log(10.0), std::log(60.0)));
+    double diameter = small_only ? rng.Uniform(4, 8.5) : std::exp(rng.Uniform(std::log(10.0), std::log(60.0)));
     double r = diameter / 2;
     Vec3 centre;
     if (!painter.SamplePoint(side, true, std::max(3.0, r * 0.8), 0, &centre)) continue;
@@ -303,7 +304,9 @@ std::vector<LesionPlan> DrawCovid(LesionPainter& painter, Rng& rng, bool small_o
     plan.centre = centre;
     plan.nominal_diameter_mm = diameter;
     double edge = small_only ? rng.Uniform(1.0, 1.8) : rng.Uniform(2.5, 5.0);
-    Blob blob = Blob::Draw(rng, centre, r, 0.12, edge);
+    // Small opacities stay round so that none reaches 1 cm.
+    Blob blob = small_only ? Blob::Draw(rng, centre, r, 0.04, edge, 0.08)
+                           : Blob::Draw(rng, centre, r, 0.12, edge);
     double ggo = rng.Uniform(-680, -380);
     double roll = rng.Uniform();
     if (small_only || roll < 0.45) {

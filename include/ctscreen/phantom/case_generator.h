@@ -8,6 +8,9 @@
 
 namespace ctscreen::phantom {
 
+// The grid and acquisition GenerateCase will use, without drawing any voxel (cheap).
+CaseSpec PlanCase(std::uint64_t seed, int index, CaseClass case_class, SizeMode size);
+
 PhantomCase GenerateCase(std::uint64_t seed, int index, CaseClass case_class, SizeMode size);
 
 // "case_0007".
