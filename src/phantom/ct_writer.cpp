@@ -28,9 +28,10 @@ using core::Status;
 void RegisterEncoders() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // The lossless JPEG encoder reports at INFO, once per slice, that it keeps the modality
-    // rescale as is; that is exactly what we want and not worth a line.
+    // The JPEG encoders (through dcmimgle) report at INFO, once per slice, that they keep the
+    // modality rescale as is; that is what we want and not worth a line.
     OFLog::getLogger("dcmtk.dcmjpeg").setLogLevel(OFLogger::WARN_LOG_LEVEL);
+    OFLog::getLogger("dcmtk.dcmimgle").setLogLevel(OFLogger::WARN_LOG_LEVEL);
     DJEncoderRegistration::registerCodecs();
     DJLSEncoderRegistration::registerCodecs();
     DcmRLEEncoderRegistration::registerCodecs();

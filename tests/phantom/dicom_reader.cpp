@@ -24,6 +24,7 @@ void RegisterDecoders() {
   static std::once_flag once;
   std::call_once(once, [] {
     OFLog::getLogger("dcmtk.dcmjpeg").setLogLevel(OFLogger::WARN_LOG_LEVEL);
+    OFLog::getLogger("dcmtk.dcmimgle").setLogLevel(OFLogger::WARN_LOG_LEVEL);
     // GDCM notes that 12-bit data sits in 16-bit JPEG 2000 samples; expected, not a fault.
     gdcm::Trace::WarningOff();
     DJDecoderRegistration::registerCodecs();
