@@ -53,7 +53,28 @@ std::string RenderPreviewPng(const PhantomCase& c) {
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3, 0);
   std::vector<int> slices = PickSlices(c);
   const bool flip_x = g.direction[0][0] < 0;
-  const double step = static_cast<double>(g.size[0]) / kTile;
+  // Zoom on the chest: a square around the lungs with a margin for the chest wall, as a
+  // reader would set the display field of view.
+  int lo_i = g.size[0], hi_i = -1, lo_j = g.size[1], hi_j = -1;
+  for (int k = 0; k < g.size[2]; ++k) {
+    for (int j = 0; j < g.size[1]; ++j) {
+      for (int i = 0; i < g.size[0]; ++i) {
+        if (!c.lungs.at(i, j, k)) continue;
+        lo_i = std::min(lo_i, i);
+        hi_i = std::max(hi_i, i);
+        lo_j = std::min(lo_j, j);
+        hi_j = std::max(hi_j, j);
+      }
+    }
+  }
+  double centre_i = (g.size[0] - 1) / 2.0, centre_j = (g.size[1] - 1) / 2.0, span = g.size[0];
+  if (hi_i >= 0) {
+    centre_i = 0.5 * (lo_i + hi_i);
+    centre_j = 0.5 * (lo_j + hi_j);
+    span = std::min<double>(g.size[0], 1.35 * std::max(hi_i - lo_i, hi_j - lo_j) + 8);
+  }
+  const double step = span / kTile;
+  const double first_i = centre_i - span / 2, first_j = centre_j - span / 2;
   for (std::size_t n = 0; n < slices.size(); ++n) {
     const int k = slices[n];
     const int ox = static_cast<int>(n % kColumns) * kTile;
@@ -64,9 +85,10 @@ std::string RenderPreviewPng(const PhantomCase& c) {
     };
     for (int y = 0; y < kTile; ++y) {
       for (int x = 0; x < kTile; ++x) {
-        int i = static_cast<int>(x * step);
-        if (flip_x) i = g.size[0] - 1 - i;
-        int j = static_cast<int>(y * step);
+        // Display column x runs from the patient's right to left.
+        double fx = flip_x ? first_i + span - 1 - x * step : first_i + x * step;
+        int i = std::clamp(static_cast<int>(std::lround(fx)), 0, g.size[0] - 1);
+        int j = std::clamp(static_cast<int>(std::lround(first_j + y * step)), 0, g.size[1] - 1);
         // Lung window: level -600, width 1500.
         double grey = (c.hu.at(i, j, k) + 1350.0) / 1500.0 * 255.0;
         std::uint8_t v = static_cast<std::uint8_t>(std::clamp(grey, 0.0, 255.0));
