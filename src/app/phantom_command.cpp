@@ -49,8 +49,7 @@ void DrawProgress(int done, int total, std::chrono::steady_clock::time_point sta
   int filled = total > 0 ? done * width / total : width;
   std::string bar(filled, '#');
   bar.append(width - filled, '.');
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "\r[%s] %d/%d cases  %.1f s", bar.c_str(), done, total, seconds);
   if (done == total) std::fprintf(stderr, "\n");
   std::fflush(stderr);

@@ -20,8 +20,10 @@ class WarpTables {
     cos_x_.resize(n * xs.size());
     for (std::size_t w = 0; w < n; ++w) {
       for (std::size_t i = 0; i < xs.size(); ++i) {
-        sin_x_[i * n + w] = static_cast<float>(warp.waves[w].amplitude * std::sin(warp.waves[w].kx * xs[i]));
-        cos_x_[i * n + w] = static_cast<float>(warp.waves[w].amplitude * std::cos(warp.waves[w].kx * xs[i]));
+        sin_x_[i * n + w] =
+            static_cast<float>(warp.waves[w].amplitude * std::sin(warp.waves[w].kx * xs[i]));
+        cos_x_[i * n + w] =
+            static_cast<float>(warp.waves[w].amplitude * std::cos(warp.waves[w].kx * xs[i]));
       }
     }
     sin_row_.resize(n);
@@ -152,8 +154,8 @@ class SliceRenderer {
     const double w_fat = w_skin + p_.fat + p_.fat_flank * un * un;
     double para = std::max(0.0, 1 - (un / 0.35) * (un / 0.35));
     double pect = std::max(0.0, 1 - ((std::fabs(un) - 0.5) / 0.3) * ((std::fabs(un) - 0.5) / 0.3));
-    const double w_muscle = w_fat + p_.muscle + p_.paraspinal * para * para * std::max(0.0, vn) *
-                                                    std::max(0.0, vn) +
+    const double w_muscle = w_fat + p_.muscle +
+                            p_.paraspinal * para * para * std::max(0.0, vn) * std::max(0.0, vn) +
                             p_.pectoral * pect * pect * std::max(0.0, -vn);
     if (depth < w_skin) return {kSkin, skin_hu_};
     if (depth < w_fat) return {kFat, static_cast<float>(p_.fat_hu)};
@@ -219,9 +221,12 @@ class SliceRenderer {
     double dy = y - p_.vertebra_y;
     double r = std::sqrt(x * x + dy * dy);
     if (r < p_.vertebra_r) {
-      if (in_disc_) *out = {kSoftTissue, 85.0f};
-      else if (r > p_.vertebra_r - 1.5) *out = {kCorticalBone, cortical};
-      else *out = {kCancellousBone, cancellous};
+      if (in_disc_)
+        *out = {kSoftTissue, 85.0f};
+      else if (r > p_.vertebra_r - 1.5)
+        *out = {kCorticalBone, cortical};
+      else
+        *out = {kCancellousBone, cancellous};
       return true;
     }
     double cy = y - p_.canal_y;
@@ -289,8 +294,7 @@ PatientGrid MakePatientGrid(const Geometry& g, const Vec3& patient_offset) {
   for (int a = 0; a < 3; ++a) {
     axes[a]->resize(g.size[a]);
     for (int n = 0; n < g.size[a]; ++n) {
-      (*axes[a])[n] =
-          g.origin[a] + g.direction[a][a] * g.spacing[a] * n - patient_offset[a];
+      (*axes[a])[n] = g.origin[a] + g.direction[a][a] * g.spacing[a] * n - patient_offset[a];
     }
   }
   return grid;

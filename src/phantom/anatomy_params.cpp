@@ -11,8 +11,8 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-Warp DrawWarp(Rng& rng, int waves, double amplitude, double min_wavelength,
-              double max_wavelength, bool three_d) {
+Warp DrawWarp(Rng& rng, int waves, double amplitude, double min_wavelength, double max_wavelength,
+              bool three_d) {
   Warp warp;
   for (int n = 0; n < waves; ++n) {
     double wavelength = rng.Uniform(min_wavelength, max_wavelength);
@@ -61,8 +61,8 @@ AnatomyParams DrawAnatomy(Rng& rng) {
   p.vertebra_y = p.canal_y - p.canal_r - 3 - p.vertebra_r;
   p.disc_period = rng.Uniform(24, 30);
   p.disc_phase = rng.Uniform(0, p.disc_period);
-  p.paraspinal = std::max(10.0, p.body_b_post - p.vertebra_y - p.skin - p.fat - p.muscle -
-                                    p.rib_band * 0.5);
+  p.paraspinal =
+      std::max(10.0, p.body_b_post - p.vertebra_y - p.skin - p.fat - p.muscle - p.rib_band * 0.5);
 
   // Lungs.
   double lung_height = rng.Uniform(210, 270);
@@ -77,7 +77,7 @@ AnatomyParams DrawAnatomy(Rng& rng) {
     p.lung_warp[s] = DrawWarp(rng, 3, 0.12, 60, 200, true);
   }
   p.taper_height = rng.Uniform(80, 110);
-  p.dome_top[1] = rng.Uniform(55, 85);               // right dome, over the liver
+  p.dome_top[1] = rng.Uniform(55, 85);                 // right dome, over the liver
   p.dome_top[0] = p.dome_top[1] - rng.Uniform(5, 20);  // left dome lower
   for (int s = 0; s < 2; ++s) {
     double sign = s == 0 ? 1.0 : -1.0;
@@ -119,34 +119,37 @@ AnatomyParams DrawAnatomy(Rng& rng) {
   p.carina_z = 0.5 * (p.apex_z[0] + p.apex_z[1]) - rng.Uniform(90, 110);
   p.hilum_z = p.carina_z - 25;
   Vec3 carina{tx, ty, p.carina_z};
-  p.hilum[1] = {tx - rng.Uniform(30, 40), ty + rng.Uniform(0, 10), p.carina_z - rng.Uniform(15, 25)};
-  p.hilum[0] = {tx + rng.Uniform(40, 50), ty + rng.Uniform(5, 12), p.carina_z - rng.Uniform(25, 35)};
+  p.hilum[1] = {tx - rng.Uniform(30, 40), ty + rng.Uniform(0, 10),
+                p.carina_z - rng.Uniform(15, 25)};
+  p.hilum[0] = {tx + rng.Uniform(40, 50), ty + rng.Uniform(5, 12),
+                p.carina_z - rng.Uniform(25, 35)};
   for (int s = 0; s < 2; ++s) {
     p.vein_hilum[s] = {p.hilum[s][0] * 0.9, p.hilum[s][1] - 5, p.hilum[s][2] - rng.Uniform(25, 35)};
   }
   double air = -1000;
-  p.tubes.push_back(MakeTube({tx, ty, top}, carina, trachea_r, 2, kAirwayLumen, air, kSoftTissue,
-                             70));
-  p.tubes.push_back(MakeTube(carina, p.hilum[1], trachea_r * 0.75, 1.5, kAirwayLumen, air,
-                             kSoftTissue, 60));
-  p.tubes.push_back(MakeTube(carina, p.hilum[0], trachea_r * 0.7, 1.5, kAirwayLumen, air,
-                             kSoftTissue, 60));
+  p.tubes.push_back(
+      MakeTube({tx, ty, top}, carina, trachea_r, 2, kAirwayLumen, air, kSoftTissue, 70));
+  p.tubes.push_back(
+      MakeTube(carina, p.hilum[1], trachea_r * 0.75, 1.5, kAirwayLumen, air, kSoftTissue, 60));
+  p.tubes.push_back(
+      MakeTube(carina, p.hilum[0], trachea_r * 0.7, 1.5, kAirwayLumen, air, kSoftTissue, 60));
   // Oesophagus, behind the trachea and to the left, down to the stomach.
   double ox = tx + rng.Uniform(8, 14);
   double oy = p.vertebra_y - p.vertebra_r - 6;
   double o_r = rng.Uniform(6, 8);
   Vec3 hiatus{ox + 10, oy - 5, p.dome_top[0] - 15};
-  p.tubes.push_back(MakeTube({ox, oy, top}, hiatus, o_r, 0, kSoftTissue, p.soft_hu, kSoftTissue,
-                             p.soft_hu));
-  p.tubes.push_back(MakeTube(hiatus, {50, -20, p.dome_top[0] - 45}, o_r, 0, kSoftTissue,
-                             p.soft_hu, kSoftTissue, p.soft_hu));
+  p.tubes.push_back(
+      MakeTube({ox, oy, top}, hiatus, o_r, 0, kSoftTissue, p.soft_hu, kSoftTissue, p.soft_hu));
+  p.tubes.push_back(MakeTube(hiatus, {50, -20, p.dome_top[0] - 45}, o_r, 0, kSoftTissue, p.soft_hu,
+                             kSoftTissue, p.soft_hu));
 
   // Aorta: ascending right of the midline, arch over the left main bronchus, descending along
   // the left of the spine.
   double ao_r = rng.Uniform(12, 16);
   double arch_z = p.carina_z + rng.Uniform(15, 30);
   double arch_height = rng.Uniform(12, 22);
-  Vec3 root{rng.Uniform(-15, -5), p.heart_centre[1] + 10, p.heart_centre[2] + p.heart_axes[2] * 0.3};
+  Vec3 root{rng.Uniform(-15, -5), p.heart_centre[1] + 10,
+            p.heart_centre[2] + p.heart_axes[2] * 0.3};
   Vec3 asc_top{root[0], ty - trachea_r - ao_r - 6, arch_z};
   Vec3 desc_top{p.vertebra_r * 0.5 + ao_r * 0.9 + rng.Uniform(0, 5),
                 p.vertebra_y - p.vertebra_r * 0.4, arch_z};
@@ -163,19 +166,19 @@ AnatomyParams DrawAnatomy(Rng& rng) {
     p.tubes.push_back(MakeTube(prev, next, ao_r, 0, kBlood, p.blood_hu, kBlood, p.blood_hu));
     prev = next;
   }
-  p.tubes.push_back(MakeTube(desc_top, {desc_top[0] * 0.6, desc_top[1] - 8, bottom}, ao_r * 0.9,
-                             0, kBlood, p.blood_hu, kBlood, p.blood_hu));
+  p.tubes.push_back(MakeTube(desc_top, {desc_top[0] * 0.6, desc_top[1] - 8, bottom}, ao_r * 0.9, 0,
+                             kBlood, p.blood_hu, kBlood, p.blood_hu));
   // Pulmonary trunk and arteries, ending at the hila where the intrapulmonary trees start.
   Vec3 trunk_base{p.heart_centre[0] + 5, p.heart_centre[1] - 10,
                   p.heart_centre[2] + p.heart_axes[2] * 0.5};
   Vec3 bifurcation{tx + 8, ty - trachea_r - 16, p.carina_z - 8};
   double pa_r = rng.Uniform(11, 14);
-  p.tubes.push_back(MakeTube(trunk_base, bifurcation, pa_r, 0, kBlood, p.blood_hu, kBlood,
-                             p.blood_hu));
+  p.tubes.push_back(
+      MakeTube(trunk_base, bifurcation, pa_r, 0, kBlood, p.blood_hu, kBlood, p.blood_hu));
   for (int s = 0; s < 2; ++s) {
     Vec3 end{p.hilum[s][0], p.hilum[s][1] - 10, p.hilum[s][2] + 4};
-    p.tubes.push_back(MakeTube(bifurcation, end, pa_r * 0.75, 0, kBlood, p.blood_hu, kBlood,
-                               p.blood_hu));
+    p.tubes.push_back(
+        MakeTube(bifurcation, end, pa_r * 0.75, 0, kBlood, p.blood_hu, kBlood, p.blood_hu));
   }
   // Superior vena cava, right of the ascending aorta.
   double svc_r = rng.Uniform(8, 11);

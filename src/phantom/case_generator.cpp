@@ -97,9 +97,9 @@ PhantomCase GenerateCase(std::uint64_t seed, int index, CaseClass case_class, Si
                c.tissue.voxels.data());
 
   Rng lesion_rng(stream(kLesionStream));
-  std::vector<LesionPlan> plans = DrawLesions(case_class, anatomy, grid, g, lesion_rng,
-                                              c.hu.voxels.data(), c.tissue.voxels.data(),
-                                              c.lesions.voxels.data());
+  std::vector<LesionPlan> plans =
+      DrawLesions(case_class, anatomy, grid, g, lesion_rng, c.hu.voxels.data(),
+                  c.tissue.voxels.data(), c.lesions.voxels.data());
 
   Rng noise_rng(stream(kNoiseStream));
   ApplyNoiseAndFieldOfView(c.spec.acquisition, g, noise_rng, c.hu.voxels.data(),
@@ -108,8 +108,10 @@ PhantomCase GenerateCase(std::uint64_t seed, int index, CaseClass case_class, Si
   c.lungs = LabelVolume(g);
   for (std::size_t n = 0; n < g.VoxelCount(); ++n) {
     std::uint8_t t = c.tissue.voxels[n] & kTissueMask;
-    if (t == kLungLeft) c.lungs.voxels[n] = kLeftLungLabel;
-    else if (t == kLungRight) c.lungs.voxels[n] = kRightLungLabel;
+    if (t == kLungLeft)
+      c.lungs.voxels[n] = kLeftLungLabel;
+    else if (t == kLungRight)
+      c.lungs.voxels[n] = kRightLungLabel;
     // A lesion never lies outside the lungs (the field of view may have cut both).
     if (!c.lungs.voxels[n]) c.lesions.voxels[n] = 0;
   }

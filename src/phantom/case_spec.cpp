@@ -26,11 +26,8 @@ struct StorageStyle {
 // Seen in the wild: GE signed with -3024 padding, Siemens unsigned 12 bit, Canon/Toshiba signed
 // with intercept 0 and -2000 padding, and the occasional unsigned series with a -3024 intercept.
 constexpr StorageStyle kStorageStyles[] = {
-    {true, -1024, 16, true, -3024},
-    {false, -1024, 12, false, -1024},
-    {true, 0, 16, true, -2000},
-    {true, -1024, 16, true, -2000},
-    {false, -3024, 16, true, -3024},
+    {true, -1024, 16, true, -3024}, {false, -1024, 12, false, -1024}, {true, 0, 16, true, -2000},
+    {true, -1024, 16, true, -2000}, {false, -3024, 16, true, -3024},
 };
 
 constexpr ScannerModel kScanners[] = {
@@ -70,11 +67,16 @@ std::string TwoDigits(int v) {
 
 const char* CaseClassName(CaseClass c) {
   switch (c) {
-    case CaseClass::kCovid: return "covid";
-    case CaseClass::kCovidSmall: return "covid_small";
-    case CaseClass::kOtherPneumonia: return "other_pneumonia";
-    case CaseClass::kNodule: return "nodule";
-    case CaseClass::kNormal: return "normal";
+    case CaseClass::kCovid:
+      return "covid";
+    case CaseClass::kCovidSmall:
+      return "covid_small";
+    case CaseClass::kOtherPneumonia:
+      return "other_pneumonia";
+    case CaseClass::kNodule:
+      return "nodule";
+    case CaseClass::kNormal:
+      return "normal";
   }
   return "unknown";
 }
@@ -88,24 +90,36 @@ std::optional<CaseClass> ParseCaseClass(std::string_view name) {
 
 const char* TransferSyntaxUid(TransferSyntax ts) {
   switch (ts) {
-    case TransferSyntax::kExplicitVrLittleEndian: return "1.2.840.10008.1.2.1";
-    case TransferSyntax::kImplicitVrLittleEndian: return "1.2.840.10008.1.2";
-    case TransferSyntax::kJpegLossless: return "1.2.840.10008.1.2.4.70";
-    case TransferSyntax::kJpegLsLossless: return "1.2.840.10008.1.2.4.80";
-    case TransferSyntax::kRleLossless: return "1.2.840.10008.1.2.5";
-    case TransferSyntax::kJpeg2000Lossless: return "1.2.840.10008.1.2.4.90";
+    case TransferSyntax::kExplicitVrLittleEndian:
+      return "1.2.840.10008.1.2.1";
+    case TransferSyntax::kImplicitVrLittleEndian:
+      return "1.2.840.10008.1.2";
+    case TransferSyntax::kJpegLossless:
+      return "1.2.840.10008.1.2.4.70";
+    case TransferSyntax::kJpegLsLossless:
+      return "1.2.840.10008.1.2.4.80";
+    case TransferSyntax::kRleLossless:
+      return "1.2.840.10008.1.2.5";
+    case TransferSyntax::kJpeg2000Lossless:
+      return "1.2.840.10008.1.2.4.90";
   }
   return "";
 }
 
 const char* TransferSyntaxName(TransferSyntax ts) {
   switch (ts) {
-    case TransferSyntax::kExplicitVrLittleEndian: return "explicit_le";
-    case TransferSyntax::kImplicitVrLittleEndian: return "implicit_le";
-    case TransferSyntax::kJpegLossless: return "jpeg_lossless";
-    case TransferSyntax::kJpegLsLossless: return "jpeg_ls";
-    case TransferSyntax::kRleLossless: return "rle";
-    case TransferSyntax::kJpeg2000Lossless: return "jpeg2000";
+    case TransferSyntax::kExplicitVrLittleEndian:
+      return "explicit_le";
+    case TransferSyntax::kImplicitVrLittleEndian:
+      return "implicit_le";
+    case TransferSyntax::kJpegLossless:
+      return "jpeg_lossless";
+    case TransferSyntax::kJpegLsLossless:
+      return "jpeg_ls";
+    case TransferSyntax::kRleLossless:
+      return "rle";
+    case TransferSyntax::kJpeg2000Lossless:
+      return "jpeg2000";
   }
   return "unknown";
 }
@@ -144,16 +158,24 @@ CaseSpec DrawCaseSpec(std::uint64_t seed, int index, CaseClass case_class, SizeM
   acq.patient_position = rng.Chance(0.12) ? "FFS" : "HFS";
   acq.reversed_instance_order = rng.Chance(0.25);
   acq.with_scout = rng.Chance(0.3);
-  acq.transfer_syntax = static_cast<TransferSyntax>(static_cast<int>(PickWeighted(
-      rng, {{0, 0.25}, {1, 0.15}, {2, 0.15}, {3, 0.15}, {4, 0.15}, {5, 0.15}})));
+  acq.transfer_syntax = static_cast<TransferSyntax>(static_cast<int>(
+      PickWeighted(rng, {{0, 0.25}, {1, 0.15}, {2, 0.15}, {3, 0.15}, {4, 0.15}, {5, 0.15}})));
   acq.study_date = "2020" + TwoDigits(rng.Int(3, 12)) + TwoDigits(rng.Int(1, 28));
-  acq.study_time = TwoDigits(rng.Int(7, 19)) + TwoDigits(rng.Int(0, 59)) + TwoDigits(rng.Int(0, 59));
+  acq.study_time =
+      TwoDigits(rng.Int(7, 19)) + TwoDigits(rng.Int(0, 59)) + TwoDigits(rng.Int(0, 59));
 
   // Slices: thin slices are common on modern scanners, 5 mm on older protocols, 10 mm rare.
   double thickness, slice_spacing;
   if (size == SizeMode::kFull) {
-    thickness = PickWeighted(rng, {{0.625, 0.1}, {1.0, 0.2}, {1.25, 0.15}, {1.5, 0.1}, {2.0, 0.1},
-                                   {2.5, 0.1}, {3.0, 0.08}, {5.0, 0.12}, {10.0, 0.05}});
+    thickness = PickWeighted(rng, {{0.625, 0.1},
+                                   {1.0, 0.2},
+                                   {1.25, 0.15},
+                                   {1.5, 0.1},
+                                   {2.0, 0.1},
+                                   {2.5, 0.1},
+                                   {3.0, 0.08},
+                                   {5.0, 0.12},
+                                   {10.0, 0.05}});
   } else {
     thickness = PickWeighted(
         rng, {{1.25, 0.1}, {2.0, 0.2}, {2.5, 0.25}, {3.0, 0.15}, {5.0, 0.25}, {10.0, 0.05}});

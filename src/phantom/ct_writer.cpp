@@ -73,9 +73,9 @@ class Putter {
  private:
   void Check(const OFCondition& cond, const DcmTagKey& tag) {
     if (cond.bad() && status_.ok()) {
-      status_ = Status(ErrorCode::kInternal,
-                       "could not set DICOM attribute " + std::string(tag.toString().c_str()) +
-                           ": " + cond.text());
+      status_ = Status(ErrorCode::kInternal, "could not set DICOM attribute " +
+                                                 std::string(tag.toString().c_str()) + ": " +
+                                                 cond.text());
     }
   }
   DcmDataset* ds_;
@@ -127,7 +127,9 @@ Status Save(DcmFileFormat& file, TransferSyntax ts, const std::string& path) {
     case TransferSyntax::kExplicitVrLittleEndian:
     case TransferSyntax::kJpeg2000Lossless:  // written uncompressed, then transcoded by GDCM
       break;
-    case TransferSyntax::kImplicitVrLittleEndian: xfer = EXS_LittleEndianImplicit; break;
+    case TransferSyntax::kImplicitVrLittleEndian:
+      xfer = EXS_LittleEndianImplicit;
+      break;
     case TransferSyntax::kJpegLossless: {
       xfer = EXS_JPEGProcess14SV1;
       DJ_RPLossless params(1, 0);
@@ -163,7 +165,8 @@ Status Save(DcmFileFormat& file, TransferSyntax ts, const std::string& path) {
     return s;
   }
   cond = file.saveFile(path.c_str(), xfer);
-  if (cond.bad()) return Status(ErrorCode::kIoError, "could not write " + path + ": " + cond.text());
+  if (cond.bad())
+    return Status(ErrorCode::kIoError, "could not write " + path + ": " + cond.text());
   return Status::Ok();
 }
 
@@ -191,12 +194,14 @@ Status WriteScout(const PhantomCase& c, const SeriesUids& uids, TransferSyntax t
     double k_f = (length - r * row_mm) / g.spacing[2];
     int k = std::clamp(static_cast<int>(std::lround(k_f)), 0, g.size[2] - 1);
     for (int i = 0; i < cols; ++i) {
-      double water_mm = 0;
-      for (int j = 0; j < g.size[1]; ++j) {
-        water_mm += std::max(0, c.hu.at(i, j, k) + 1000) / 1000.0 * g.spacing[1];
-      }
+      // Mean attenuation along the beam, in HU: a radiograph-like image whose values are
+      // still Hounsfield units, as CT localizers store them.
+      double sum = 0;
+      for (int j = 0; j < g.size[1]; ++j)
+        sum += std::max(-1000, static_cast<int>(c.hu.at(i, j, k)));
+      double mean_hu = sum / g.size[1];
       stored[static_cast<std::size_t>(r) * cols + i] =
-          static_cast<Uint16>(std::clamp(water_mm * 8.0, 0.0, 4095.0));
+          static_cast<Uint16>(std::clamp(mean_hu + 1024.0, 0.0, 4095.0));
     }
   }
   DcmFileFormat file;
@@ -220,9 +225,11 @@ Status WriteScout(const PhantomCase& c, const SeriesUids& uids, TransferSyntax t
   put.U16(DCM_BitsStored, 12);
   put.U16(DCM_HighBit, 11);
   put.U16(DCM_PixelRepresentation, 0);
-  put.Str(DCM_RescaleIntercept, "0");
-  put.Str(DCM_WindowCenter, "1200");
-  put.Str(DCM_WindowWidth, "2400");
+  // No RescaleType: dciodvfy wants none but HU on original localizers, and these values are a
+  // mean along the beam rather than the attenuation of a voxel.
+  put.Str(DCM_RescaleIntercept, "-1024");
+  put.Str(DCM_WindowCenter, "-500");
+  put.Str(DCM_WindowWidth, "1000");
   put.Pixels(stored);
   if (!put.status().ok()) return put.status();
   return Save(file, ts, path);
@@ -239,8 +246,7 @@ SeriesUids UidsFor(const CaseSpec& spec) {
 int SliceOfInstance(const CaseSpec& spec, int instance_number) {
   const int slices = spec.geometry.size[2];
   // Head-first scans run from the head down: instance 1 is the top slice.
-  return spec.acquisition.reversed_instance_order ? instance_number - 1
-                                                  : slices - instance_number;
+  return spec.acquisition.reversed_instance_order ? instance_number - 1 : slices - instance_number;
 }
 
 core::Result<WrittenSeries> WriteCtStudy(const PhantomCase& c, TransferSyntax ts,
@@ -252,8 +258,7 @@ core::Result<WrittenSeries> WriteCtStudy(const PhantomCase& c, TransferSyntax ts
   const SeriesUids uids = UidsFor(spec);
   WrittenSeries written;
 
-  const std::string orientation =
-      Vector(g.direction[0]) + "\\" + Vector(g.direction[1]);
+  const std::string orientation = Vector(g.direction[0]) + "\\" + Vector(g.direction[1]);
   const std::string spacing = Decimal(g.spacing[1]) + "\\" + Decimal(g.spacing[0]);
   const bool sign = acq.signed_pixels;
   for (int n = 1; n <= g.size[2]; ++n) {
@@ -266,8 +271,8 @@ core::Result<WrittenSeries> WriteCtStudy(const PhantomCase& c, TransferSyntax ts
     put.Str(DCM_SOPInstanceUID, DerivedUid(spec.seed, spec.index, "instance", n));
     put.Str(DCM_SeriesInstanceUID, uids.series);
     put.Str(DCM_SeriesNumber, "2");
-    put.Str(DCM_SeriesDescription, "AXIAL " + Decimal(acq.slice_thickness_mm) + "mm " +
-                                       acq.convolution_kernel);
+    put.Str(DCM_SeriesDescription,
+            "AXIAL " + Decimal(acq.slice_thickness_mm) + "mm " + acq.convolution_kernel);
     put.Str(DCM_InstanceNumber, std::to_string(n));
     put.Str(DCM_ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
     const Vec3 position = g.IndexToWorld(0, 0, k);
@@ -288,8 +293,10 @@ core::Result<WrittenSeries> WriteCtStudy(const PhantomCase& c, TransferSyntax ts
     put.Str(DCM_WindowWidth, "1500\\400");
     if (acq.circular_fov) {
       const int padding = acq.padding_hu - static_cast<int>(acq.rescale_intercept);
-      if (sign) put.S16(DCM_PixelPaddingValue, static_cast<Sint16>(padding));
-      else put.U16(DCM_PixelPaddingValue, static_cast<Uint16>(padding));
+      if (sign)
+        put.S16(DCM_PixelPaddingValue, static_cast<Sint16>(padding));
+      else
+        put.U16(DCM_PixelPaddingValue, static_cast<Uint16>(padding));
     }
     put.Pixels(StoredValues(&c.hu.voxels[g.Offset(0, 0, k)], g.SliceVoxels(), acq));
     if (!put.status().ok()) return put.status();

@@ -161,8 +161,8 @@ struct Septa {
 
 class LesionPainter {
  public:
-  LesionPainter(const AnatomyParams& anatomy, const PatientGrid& grid, const Geometry& g,
-                Rng& rng, std::int16_t* hu, const std::uint8_t* tissue, std::uint8_t* labels)
+  LesionPainter(const AnatomyParams& anatomy, const PatientGrid& grid, const Geometry& g, Rng& rng,
+                std::int16_t* hu, const std::uint8_t* tissue, std::uint8_t* labels)
       : a_(anatomy), canvas_{grid, g, hu, tissue, labels}, rng_(rng) {
     lookup_offset_ = {0, 0, 0};
     // Lung bounding boxes per side, in the phantom frame, for sampling.
@@ -226,8 +226,8 @@ class LesionPainter {
           std::uint8_t t = TissueAt({p[0] + out_dir[0] * d, p[1] + out_dir[1] * d, p[2]});
           if (IsLung(t)) continue;
           t &= kTissueMask;
-          wall = t == kMuscle || t == kCorticalBone || t == kCancellousBone ||
-                 t == kCartilage || t == kFat;
+          wall = t == kMuscle || t == kCorticalBone || t == kCancellousBone || t == kCartilage ||
+                 t == kFat;
           break;
         }
         if (!wall) continue;
@@ -292,7 +292,8 @@ std::vector<LesionPlan> DrawCovid(LesionPainter& painter, Rng& rng, bool small_o
   for (int n = 0; n < count; ++n) {
     int side = n < 2 ? n : rng.Int(0, 1);  // bilateral
     if (!painter.HasLung(side)) side = 1 - side;
-    double diameter = small_only ? rng.Uniform(4, 8.5) : std::exp(rng.Uniform(std::log(10.0), std::log(60.0)));
+    double diameter =
+        small_only ? rng.Uniform(4, 8.5) : std::exp(rng.Uniform(std::log(10.0), std::log(60.0)));
     double r = diameter / 2;
     Vec3 centre;
     if (!painter.SamplePoint(side, true, std::max(3.0, r * 0.8), 0, &centre)) continue;
@@ -311,9 +312,8 @@ std::vector<LesionPlan> DrawCovid(LesionPainter& painter, Rng& rng, bool small_o
     double roll = rng.Uniform();
     if (small_only || roll < 0.45) {
       plan.kind = "ground_glass";
-      if (painter.PaintBlob(blob, plan.id, true, [&](double, double, double, double) {
-            return ggo;
-          }) > 0) {
+      if (painter.PaintBlob(blob, plan.id, true,
+                            [&](double, double, double, double) { return ggo; }) > 0) {
         lesions.push_back(plan);
       }
       continue;
@@ -387,8 +387,9 @@ std::vector<LesionPlan> DrawPneumonia(LesionPainter& painter, const AnatomyParam
             double spread = extent - std::sqrt(dx * dx + dy * dy + dz * dz);
             double inside = std::min(to_fissure * 3.0, spread);  // the fissure edge is sharp
             double w = std::clamp(inside / edge + 0.5, 0.0, 1.0);
-            double patch = 0.5 + 0.5 * std::sin(patch_k * (x * patch_dir[0] + y * patch_dir[1] +
-                                                            z * patch_dir[2]));
+            double patch =
+                0.5 +
+                0.5 * std::sin(patch_k * (x * patch_dir[0] + y * patch_dir[1] + z * patch_dir[2]));
             return Contribution{w, consolidation - 60 * patch * (1 - w)};
           }) > 0) {
         lesions.push_back(plan);
@@ -414,8 +415,9 @@ std::vector<LesionPlan> DrawPneumonia(LesionPainter& painter, const AnatomyParam
           double across = std::sqrt(std::max(0.0, px * px + py * py + pz * pz - along * along));
           double inside = std::min(along * std::tan(half_angle) - across, along - start);
           double w = std::clamp(inside / edge + 0.5, 0.0, 1.0);
-          double patch = 0.5 + 0.5 * std::sin(patch_k * (x * patch_dir[0] + y * patch_dir[1] +
-                                                          z * patch_dir[2]));
+          double patch =
+              0.5 +
+              0.5 * std::sin(patch_k * (x * patch_dir[0] + y * patch_dir[1] + z * patch_dir[2]));
           return Contribution{w, consolidation - 60 * patch * (1 - w)};
         }) > 0) {
       lesions.push_back(plan);
@@ -452,9 +454,8 @@ std::vector<LesionPlan> DrawNodules(LesionPainter& painter, Rng& rng) {
       }
     }
     double solid = rng.Uniform(20, 60);
-    if (painter.PaintBlob(blob, plan.id, false, [&](double, double, double, double) {
-          return solid;
-        }) > 0) {
+    if (painter.PaintBlob(blob, plan.id, false,
+                          [&](double, double, double, double) { return solid; }) > 0) {
       lesions.push_back(plan);
     }
   }
@@ -471,11 +472,16 @@ std::vector<LesionPlan> DrawLesions(CaseClass case_class, const AnatomyParams& a
   LesionPainter painter(anatomy, grid, g, rng, hu, tissue, labels);
   if (!painter.HasLung(0) && !painter.HasLung(1)) return {};
   switch (case_class) {
-    case CaseClass::kCovid: return DrawCovid(painter, rng, false);
-    case CaseClass::kCovidSmall: return DrawCovid(painter, rng, true);
-    case CaseClass::kOtherPneumonia: return DrawPneumonia(painter, anatomy, rng);
-    case CaseClass::kNodule: return DrawNodules(painter, rng);
-    case CaseClass::kNormal: break;
+    case CaseClass::kCovid:
+      return DrawCovid(painter, rng, false);
+    case CaseClass::kCovidSmall:
+      return DrawCovid(painter, rng, true);
+    case CaseClass::kOtherPneumonia:
+      return DrawPneumonia(painter, anatomy, rng);
+    case CaseClass::kNodule:
+      return DrawNodules(painter, rng);
+    case CaseClass::kNormal:
+      break;
   }
   return {};
 }

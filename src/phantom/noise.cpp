@@ -19,8 +19,8 @@ int MaxStorableHu(const Acquisition& acq) {
   return static_cast<int>(std::min(32767.0, max_stored + acq.rescale_intercept));
 }
 
-void ApplyNoiseAndFieldOfView(const Acquisition& acq, const Geometry& g, Rng& rng,
-                              std::int16_t* hu, std::uint8_t* tissue) {
+void ApplyNoiseAndFieldOfView(const Acquisition& acq, const Geometry& g, Rng& rng, std::int16_t* hu,
+                              std::uint8_t* tissue) {
   // One Gaussian table, read from a random offset per row: a normal deviate per voxel would
   // cost more than drawing the whole anatomy.
   constexpr std::size_t kTable = 1u << 20;

@@ -19,7 +19,9 @@ using nlohmann::json;
 
 constexpr std::uint64_t kClassOrderStream = 0xC1A55;
 
-json Vec(const Vec3& v) { return json::array({v[0], v[1], v[2]}); }
+json Vec(const Vec3& v) {
+  return json::array({v[0], v[1], v[2]});
+}
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -43,9 +45,8 @@ core::Result<ClassMix> ParseMix(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
-    std::string item = Trim(text.substr(start, comma == std::string_view::npos
-                                                   ? std::string_view::npos
-                                                   : comma - start));
+    std::string item = Trim(text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     start = comma == std::string_view::npos ? text.size() + 1 : comma + 1;
     if (item.empty()) continue;
     std::size_t eq = item.find('=');
@@ -71,7 +72,8 @@ core::Result<ClassMix> ParseMix(std::string_view text) {
     total += fraction;
   }
   if (mix.empty() || total <= 0) {
-    return Status(ErrorCode::kInvalidArgument, "--mix needs at least one class with a fraction > 0");
+    return Status(ErrorCode::kInvalidArgument,
+                  "--mix needs at least one class with a fraction > 0");
   }
   for (auto& [cls, fraction] : mix) fraction /= total;
   return mix;
@@ -132,8 +134,8 @@ std::string TruthJson(const PhantomCase& c, const CaseFiles& files, TransferSynt
         {"size", json::array({g.size[0], g.size[1], g.size[2]})},
         {"spacing_mm", json::array({g.spacing[0], g.spacing[1], g.spacing[2]})},
         {"origin_mm", Vec(g.origin)},
-        {"direction", json::array({Vec(g.direction[0]), Vec(g.direction[1]),
-                                   Vec(g.direction[2])})}}},
+        {"direction",
+         json::array({Vec(g.direction[0]), Vec(g.direction[1]), Vec(g.direction[2])})}}},
       {"lungs",
        {{"mask", "lungs.nrrd"},
         {"labels", {{"1", "left"}, {"2", "right"}}},

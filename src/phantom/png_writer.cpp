@@ -18,8 +18,8 @@ void PutChunk(std::string* out, const char* type, const std::string& data) {
   PutU32(out, static_cast<std::uint32_t>(data.size()));
   std::string body = std::string(type, 4) + data;
   out->append(body);
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
-                    static_cast<uInt>(body.size()));
+  uLong crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
   PutU32(out, static_cast<std::uint32_t>(crc));
 }
 
@@ -45,9 +45,9 @@ std::string EncodePng(const std::vector<std::uint8_t>& pixels, int width, int he
   std::string header;
   PutU32(&header, static_cast<std::uint32_t>(width));
   PutU32(&header, static_cast<std::uint32_t>(height));
-  header.push_back(8);                              // bit depth
-  header.push_back(channels == 3 ? 2 : 0);          // colour type: RGB or grey
-  header.append(std::string("\0\0\0", 3));          // compression, filter, interlace
+  header.push_back(8);                      // bit depth
+  header.push_back(channels == 3 ? 2 : 0);  // colour type: RGB or grey
+  header.append(std::string("\0\0\0", 3));  // compression, filter, interlace
   PutChunk(&png, "IHDR", header);
   PutChunk(&png, "IDAT", packed);
   PutChunk(&png, "IEND", "");

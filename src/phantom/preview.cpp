@@ -104,9 +104,10 @@ std::string RenderPreviewPng(const PhantomCase& c) {
           return 0;
         };
         if (int id = edge(c.lesions)) {
-          bool covid = id <= static_cast<int>(c.lesion_truth.size()) &&
-                       std::any_of(c.lesion_truth.begin(), c.lesion_truth.end(),
-                                   [&](const LesionTruth& t) { return t.id == id && t.covid_like; });
+          bool covid =
+              id <= static_cast<int>(c.lesion_truth.size()) &&
+              std::any_of(c.lesion_truth.begin(), c.lesion_truth.end(),
+                          [&](const LesionTruth& t) { return t.id == id && t.covid_like; });
           r = 255;
           gr = covid ? 40 : 220;
           b = 0;

@@ -6,10 +6,18 @@
 namespace ctscreen::phantom {
 namespace {
 
-Vec3 Add(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-Vec3 Sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-Vec3 Scale(const Vec3& a, double s) { return {a[0] * s, a[1] * s, a[2] * s}; }
-double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+Vec3 Add(const Vec3& a, const Vec3& b) {
+  return {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+}
+Vec3 Sub(const Vec3& a, const Vec3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
+Vec3 Scale(const Vec3& a, double s) {
+  return {a[0] * s, a[1] * s, a[2] * s};
+}
+double Dot(const Vec3& a, const Vec3& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
 Vec3 Cross(const Vec3& a, const Vec3& b) {
   return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
@@ -88,15 +96,14 @@ std::vector<Branch> GrowAirwaysAndVessels(const AnatomyParams& anatomy, const Ti
                                 {lateral * 0.4, 0.2, -1.0}};
     for (const Vec3& d : artery_dirs) {
       Vec3 jitter{rng.Uniform(-0.2, 0.2), rng.Uniform(-0.2, 0.2), rng.Uniform(-0.2, 0.2)};
-      grower.Grow(anatomy.hilum[s], Normalize(Add(d, jitter)), rng.Uniform(4.0, 5.5), 1, true,
-                  14);
+      grower.Grow(anatomy.hilum[s], Normalize(Add(d, jitter)), rng.Uniform(4.0, 5.5), 1, true, 14);
     }
-    const Vec3 vein_dirs[] = {{lateral * 0.8, -0.5, 0.6}, {lateral * 0.9, 0.3, -0.5},
-                              {lateral * 0.5, -0.3, -0.9}};
+    const Vec3 vein_dirs[] = {
+        {lateral * 0.8, -0.5, 0.6}, {lateral * 0.9, 0.3, -0.5}, {lateral * 0.5, -0.3, -0.9}};
     for (const Vec3& d : vein_dirs) {
       Vec3 jitter{rng.Uniform(-0.2, 0.2), rng.Uniform(-0.2, 0.2), rng.Uniform(-0.2, 0.2)};
-      grower.Grow(anatomy.vein_hilum[s], Normalize(Add(d, jitter)), rng.Uniform(3.5, 5.0), 1,
-                  false, 14);
+      grower.Grow(anatomy.vein_hilum[s], Normalize(Add(d, jitter)), rng.Uniform(3.5, 5.0), 1, false,
+                  14);
     }
   }
   return branches;

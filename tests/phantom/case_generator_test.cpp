@@ -38,9 +38,9 @@ TEST(CaseGeneratorTest, SameSeedGivesTheSameCaseAndAnotherSeedDoesNot) {
   EXPECT_EQ(a.spec.geometry.origin, b.spec.geometry.origin);
 
   PhantomCase other_seed = GenerateCase(8, 3, CaseClass::kCovid, SizeMode::kSmall);
-  EXPECT_NE(a.hu.voxels.size() == other_seed.hu.voxels.size() &&
-                a.hu.voxels == other_seed.hu.voxels,
-            true);
+  EXPECT_NE(
+      a.hu.voxels.size() == other_seed.hu.voxels.size() && a.hu.voxels == other_seed.hu.voxels,
+      true);
   PhantomCase other_index = GenerateCase(7, 4, CaseClass::kCovid, SizeMode::kSmall);
   EXPECT_NE(a.spec.geometry.origin, other_index.spec.geometry.origin);
 }

@@ -132,8 +132,8 @@ TEST(GeometryTest, MasksLineUpWithTheDicomImagesInWorldCoordinates) {
   for (int index : indices) {
     PhantomCase c = GenerateCase(31, index, CaseClass::kCovid, SizeMode::kSmall);
     c.spec.acquisition.reversed_instance_order = index != 0;
-    const fs::path dir = fs::temp_directory_path() /
-                         ("ctscreen-phantom-geometry-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("ctscreen-phantom-geometry-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     auto files = WriteCase(c, dir.string(), TransferSyntax::kExplicitVrLittleEndian, false);
     ASSERT_TRUE(files.ok()) << files.status().ToString();
@@ -157,8 +157,8 @@ TEST(GeometryTest, MasksLineUpWithTheDicomImagesInWorldCoordinates) {
           // World position from the NRRD header alone.
           double p[3];
           for (int a = 0; a < 3; ++a) {
-            p[a] = lesions.origin[a] + i * lesions.directions[0][a] +
-                   j * lesions.directions[1][a] + k * lesions.directions[2][a];
+            p[a] = lesions.origin[a] + i * lesions.directions[0][a] + j * lesions.directions[1][a] +
+                   k * lesions.directions[2][a];
           }
           // The DICOM pixel at that position, from IPP/IOP/PixelSpacing alone.
           const DicomSlice* hit = nullptr;
@@ -166,12 +166,13 @@ TEST(GeometryTest, MasksLineUpWithTheDicomImagesInWorldCoordinates) {
             if (std::fabs(s.position[2] - p[2]) < 1e-3) hit = &s;
           }
           ASSERT_NE(hit, nullptr) << "no slice at z=" << p[2];
-          double d[3] = {p[0] - hit->position[0], p[1] - hit->position[1],
-                         p[2] - hit->position[2]};
+          double d[3] = {p[0] - hit->position[0], p[1] - hit->position[1], p[2] - hit->position[2]};
           double col = (d[0] * hit->orientation[0] + d[1] * hit->orientation[1] +
-                        d[2] * hit->orientation[2]) / hit->pixel_spacing[1];
+                        d[2] * hit->orientation[2]) /
+                       hit->pixel_spacing[1];
           double row = (d[0] * hit->orientation[3] + d[1] * hit->orientation[4] +
-                        d[2] * hit->orientation[5]) / hit->pixel_spacing[0];
+                        d[2] * hit->orientation[5]) /
+                       hit->pixel_spacing[0];
           int ci = static_cast<int>(std::lround(col)), ri = static_cast<int>(std::lround(row));
           ASSERT_NEAR(col, ci, 1e-3);
           ASSERT_NEAR(row, ri, 1e-3);

@@ -122,10 +122,10 @@ std::string ReadNrrd(const std::string& path, Nrrd* out) {
   }
   std::istringstream(out->fields["sizes"]) >> out->sizes[0] >> out->sizes[1] >> out->sizes[2];
   std::string dirs = out->fields["space directions"];
-  std::sscanf(dirs.c_str(), " (%lf,%lf,%lf) (%lf,%lf,%lf) (%lf,%lf,%lf)",
-              &out->directions[0][0], &out->directions[0][1], &out->directions[0][2],
-              &out->directions[1][0], &out->directions[1][1], &out->directions[1][2],
-              &out->directions[2][0], &out->directions[2][1], &out->directions[2][2]);
+  std::sscanf(dirs.c_str(), " (%lf,%lf,%lf) (%lf,%lf,%lf) (%lf,%lf,%lf)", &out->directions[0][0],
+              &out->directions[0][1], &out->directions[0][2], &out->directions[1][0],
+              &out->directions[1][1], &out->directions[1][2], &out->directions[2][0],
+              &out->directions[2][1], &out->directions[2][2]);
   std::sscanf(out->fields["space origin"].c_str(), " (%lf,%lf,%lf)", &out->origin[0],
               &out->origin[1], &out->origin[2]);
   std::size_t n = static_cast<std::size_t>(out->sizes[0]) * out->sizes[1] * out->sizes[2];

@@ -42,8 +42,10 @@ TEST(ParseMixTest, RejectsWhatAPersonMightMistype) {
 }
 
 TEST(AssignClassesTest, CountsFollowTheMixAndOrderFollowsTheSeed) {
-  ClassMix mix = {{CaseClass::kCovid, 0.4}, {CaseClass::kOtherPneumonia, 0.2},
-                  {CaseClass::kNodule, 0.2}, {CaseClass::kNormal, 0.2}};
+  ClassMix mix = {{CaseClass::kCovid, 0.4},
+                  {CaseClass::kOtherPneumonia, 0.2},
+                  {CaseClass::kNodule, 0.2},
+                  {CaseClass::kNormal, 0.2}};
   auto classes = AssignClasses(5, 20, mix);
   std::map<CaseClass, int> counts;
   for (CaseClass c : classes) ++counts[c];
@@ -93,8 +95,8 @@ TEST(PhantomSetTest, WritesCasesTruthAndIndexDeterministically) {
   for (const auto& entry : index["cases"]) {
     const std::string name = entry["name"];
     // Same seed, same bytes: truth, masks and DICOM.
-    for (const char* file : {"truth.json", "lesions.nrrd", "lungs.nrrd", "preview.png",
-                             "dicom/CT_0001.dcm"}) {
+    for (const char* file :
+         {"truth.json", "lesions.nrrd", "lungs.nrrd", "preview.png", "dicom/CT_0001.dcm"}) {
       EXPECT_EQ(ReadAll(root / "a" / name / file), ReadAll(root / "b" / name / file)) << file;
     }
     EXPECT_EQ(ReadAll(root / "a" / name / "preview.png").substr(1, 3), "PNG");

@@ -22,8 +22,8 @@ enum Tissue : std::uint8_t {
   kCorticalBone,
   kCancellousBone,
   kCartilage,
-  kSoftTissue,  // organs, oesophagus, spinal cord, discs
-  kBlood,       // heart and great vessels
+  kSoftTissue,   // organs, oesophagus, spinal cord, discs
+  kBlood,        // heart and great vessels
   kAirwayLumen,  // trachea and main bronchi, outside the lungs
   kLungLeft,
   kLungRight,
@@ -62,7 +62,7 @@ struct AnatomyParams {
   double body_a, body_b_ant, body_b_post;
   Warp body_warp;
   double skin, fat, fat_flank, muscle, paraspinal, pectoral;
-  double rib_band;          // thickness of the rib and intercostal layer
+  double rib_band;  // thickness of the rib and intercostal layer
   double rib_first_z, rib_step, rib_drop, rib_half_height;
   int rib_count;
   double sternum_half_width, sternum_z_low, sternum_z_high;

@@ -20,7 +20,9 @@ inline constexpr CaseClass kAllCaseClasses[] = {CaseClass::kCovid, CaseClass::kC
 // "covid", "covid_small", "other_pneumonia", "nodule", "normal".
 const char* CaseClassName(CaseClass c);
 std::optional<CaseClass> ParseCaseClass(std::string_view name);
-inline bool IsCovid(CaseClass c) { return c == CaseClass::kCovid || c == CaseClass::kCovidSmall; }
+inline bool IsCovid(CaseClass c) {
+  return c == CaseClass::kCovid || c == CaseClass::kCovidSmall;
+}
 
 // small: 256 x 256 slices and thicker slices, for tests and quick sets; full: 512 x 512.
 enum class SizeMode { kSmall, kFull };
@@ -33,10 +35,12 @@ enum class TransferSyntax {
   kRleLossless,
   kJpeg2000Lossless,  // via GDCM
 };
-inline constexpr TransferSyntax kAllTransferSyntaxes[] = {
-    TransferSyntax::kExplicitVrLittleEndian, TransferSyntax::kImplicitVrLittleEndian,
-    TransferSyntax::kJpegLossless,           TransferSyntax::kJpegLsLossless,
-    TransferSyntax::kRleLossless,            TransferSyntax::kJpeg2000Lossless};
+inline constexpr TransferSyntax kAllTransferSyntaxes[] = {TransferSyntax::kExplicitVrLittleEndian,
+                                                          TransferSyntax::kImplicitVrLittleEndian,
+                                                          TransferSyntax::kJpegLossless,
+                                                          TransferSyntax::kJpegLsLossless,
+                                                          TransferSyntax::kRleLossless,
+                                                          TransferSyntax::kJpeg2000Lossless};
 const char* TransferSyntaxUid(TransferSyntax ts);
 // Short stable name: "explicit_le", "implicit_le", "jpeg_lossless", "jpeg_ls", "rle", "jpeg2000".
 const char* TransferSyntaxName(TransferSyntax ts);

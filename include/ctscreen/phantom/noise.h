@@ -15,7 +15,7 @@ int MaxStorableHu(const Acquisition& acq);
 
 // Adds Gaussian noise (acq.noise_sd_hu) inside the field of view, writes acq.padding_hu and
 // kAirOutsideFov outside the circle when acq.circular_fov, and clamps to the storable range.
-void ApplyNoiseAndFieldOfView(const Acquisition& acq, const Geometry& g, Rng& rng,
-                              std::int16_t* hu, std::uint8_t* tissue);
+void ApplyNoiseAndFieldOfView(const Acquisition& acq, const Geometry& g, Rng& rng, std::int16_t* hu,
+                              std::uint8_t* tissue);
 
 }  // namespace ctscreen::phantom

@@ -10,9 +10,9 @@
 namespace ctscreen::phantom {
 
 struct Branch {
-  Vec3 a, b;        // phantom frame, mm
-  double radius;    // outer radius, mm
-  bool bronchus;    // air lumen with a wall, instead of a solid vessel
+  Vec3 a, b;      // phantom frame, mm
+  double radius;  // outer radius, mm
+  bool bronchus;  // air lumen with a wall, instead of a solid vessel
 };
 
 // Grows arteries (with their bronchi for the first generations) and veins in both lungs.

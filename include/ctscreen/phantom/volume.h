@@ -12,16 +12,14 @@ namespace ctscreen::phantom {
 using Vec3 = std::array<double, 3>;
 
 struct Geometry {
-  std::array<int, 3> size{0, 0, 0};         // columns (i), rows (j), slices (k)
-  std::array<double, 3> spacing{1, 1, 1};   // mm between voxel centres along i, j, k
-  Vec3 origin{0, 0, 0};                     // LPS mm of the centre of voxel (0, 0, 0)
+  std::array<int, 3> size{0, 0, 0};        // columns (i), rows (j), slices (k)
+  std::array<double, 3> spacing{1, 1, 1};  // mm between voxel centres along i, j, k
+  Vec3 origin{0, 0, 0};                    // LPS mm of the centre of voxel (0, 0, 0)
   // direction[a] is the LPS unit vector of index axis a. Phantoms are axial, so each is +-1 on
   // its own axis; i runs right-to-left (or left-to-right feet first), k runs inferior-superior.
   std::array<Vec3, 3> direction{Vec3{1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, 0, 1}};
 
-  std::size_t VoxelCount() const {
-    return static_cast<std::size_t>(size[0]) * size[1] * size[2];
-  }
+  std::size_t VoxelCount() const { return static_cast<std::size_t>(size[0]) * size[1] * size[2]; }
   std::size_t SliceVoxels() const { return static_cast<std::size_t>(size[0]) * size[1]; }
   double VoxelVolumeMm3() const { return spacing[0] * spacing[1] * spacing[2]; }
   std::size_t Offset(int i, int j, int k) const {
