@@ -3,6 +3,7 @@
 #include <string>
 
 #include "commands.h"
+#include "phantom_command.h"
 
 namespace {
 
@@ -15,6 +16,8 @@ constexpr const char* kUsage =
     "             run the appliance: DICOM listener, spool, series tracking\n"
     "  inventory  [--config FILE] [--set key=value ...] [--json]\n"
     "             list received series and their jobs from storage.dir\n"
+    "  phantom    --out DIR --seed N [--cases K] [--mix ...] [--size small|full] [--preview]\n"
+    "             write synthetic chest CT studies with ground truth (phantom --help)\n"
     "  version    print the version\n";
 
 }  // namespace
@@ -28,6 +31,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "serve") return ctscreen::app::RunServe(argc - 1, argv + 1);
   if (command == "inventory") return ctscreen::app::RunInventory(argc - 1, argv + 1);
+  if (command == "phantom") return ctscreen::app::RunPhantomCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::printf("ctscreen %s\n", CTSCREEN_VERSION);
     return 0;
