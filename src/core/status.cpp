@@ -19,6 +19,8 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kAssociationLimit: return "association_limit";
     case ErrorCode::kDiskFull: return "disk_full";
     case ErrorCode::kDuplicateRejected: return "duplicate_rejected";
+    case ErrorCode::kGeometry: return "geometry";
+    case ErrorCode::kUnsupportedImage: return "unsupported_image";
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kDatabase: return "database";
     case ErrorCode::kNotFound: return "not_found";

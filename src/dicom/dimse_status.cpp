@@ -25,7 +25,10 @@ std::uint16_t DimseStatusFor(ErrorCode code) {
     case ErrorCode::kUnparseable: return 0xC000;
     case ErrorCode::kMalformedUid: return 0xC001;
     case ErrorCode::kDuplicateRejected: return 0x0111;
-    // Codes that never describe an instance fall back to a generic failure.
+    // Codes that never describe an instance fall back to a generic failure. Geometry and
+    // unsupported encodings are series properties found after the acknowledgement.
+    case ErrorCode::kGeometry:
+    case ErrorCode::kUnsupportedImage:
     case ErrorCode::kInvalidConfig:
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:

@@ -34,6 +34,8 @@ TEST(DimseStatusTest, EveryRowLiesInItsStandardRange) {
       {ErrorCode::kUnparseable, 0xC000, 0xCFFF},       // Error: Cannot understand
       {ErrorCode::kMalformedUid, 0xC000, 0xCFFF},
       {ErrorCode::kDuplicateRejected, 0x0111, 0x0111},  // Duplicate SOP Instance
+      {ErrorCode::kGeometry, 0xC000, 0xCFFF},
+      {ErrorCode::kUnsupportedImage, 0xC000, 0xCFFF},
       {ErrorCode::kInvalidConfig, 0xC000, 0xCFFF},
       {ErrorCode::kInvalidArgument, 0xC000, 0xCFFF},
       {ErrorCode::kNotFound, 0xC000, 0xCFFF},

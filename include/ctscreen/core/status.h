@@ -27,6 +27,9 @@ enum class ErrorCode {
   kAssociationLimit,
   kDiskFull,
   kDuplicateRejected,
+  // A received series that cannot be analysed (the job ends `rejected` with the reason).
+  kGeometry,          // slices do not form one regular axial stack (reason says which defect)
+  kUnsupportedImage,  // pixel encoding the reader does not handle (multi-frame, colour, ...)
   // Runtime.
   kIoError,
   kDatabase,

@@ -1,0 +1,18 @@
+// NRRD files anyone can open in a viewer (3D Slicer, ITK-SNAP): model inputs out, masks in.
+#pragma once
+
+#include <string>
+
+#include "ctscreen/core/status.h"
+#include "ctscreen/imaging/ct_volume.h"
+#include "ctscreen/imaging/model_input.h"
+
+namespace ctscreen::imaging {
+
+// float, raw little-endian, LPS space directions and origin; durable (fsync + rename).
+core::Status WriteModelInputNrrd(const ModelInput& input, const std::string& path);
+
+// A uint8-compatible label volume (e.g. the phantom's lungs.nrrd) with its geometry.
+core::Result<LabelImage::Pointer> ReadLabelNrrd(const std::string& path);
+
+}  // namespace ctscreen::imaging
