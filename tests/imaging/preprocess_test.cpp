@@ -1,0 +1,138 @@
+#include "ctscreen/imaging/preprocess.h"
+
+#include <gtest/gtest.h>
+
+#include "ctscreen/imaging/components.h"
+#include "ctscreen/imaging/source_grid.h"
+#include "ctscreen/imaging/window.h"
+#include "test_volumes.h"
+
+namespace ctscreen::imaging {
+namespace {
+
+using testing::AxialGrid;
+using testing::Distance;
+using testing::Fill;
+using testing::SphereVolume;
+
+constexpr double kPi = 3.14159265358979323846;
+
+LabelImage::Pointer BoxMask(const GeometryInfo& g, const Vec3& lo, const Vec3& hi) {
+  auto mask = NewLabelImage(g, 0);
+  Fill<LabelImage>(mask, [&](const Vec3& p) {
+    for (int c = 0; c < 3; ++c) {
+      if (p[c] < lo[c] || p[c] > hi[c]) return std::uint8_t{0};
+    }
+    return std::uint8_t{1};
+  });
+  return mask;
+}
+
+TEST(PreprocessTest, CropBoxIsTheMaskExtentPlusMargin) {
+  const GeometryInfo g = AxialGrid(100, 100, 60, 0.8, 2.0);
+  auto mask = BoxMask(g, {-20, -10, -80}, {20, 10, -40});
+  auto box = MaskCropBox(*mask, g, 10);
+  ASSERT_TRUE(box.ok());
+  // Voxel centres within [-30, 30] x [-20, 20] x [-90, -30] mm.
+  const Vec3 first = g.IndexToWorld(box->begin[0], box->begin[1], box->begin[2]);
+  EXPECT_NEAR(first[0], -30, 0.8);
+  EXPECT_NEAR(first[1], -20, 0.8);
+  EXPECT_NEAR(first[2], -90, 2.0);
+  EXPECT_NEAR(box->size[0] * 0.8, 60.8, 1.6);
+  EXPECT_NEAR(box->size[2] * 2.0, 62, 4.0);
+  // A margin beyond the CT is clipped.
+  auto wide = MaskCropBox(*mask, g, 500);
+  ASSERT_TRUE(wide.ok());
+  EXPECT_EQ(wide->begin, (std::array<int, 3>{0, 0, 0}));
+  EXPECT_EQ(wide->size, g.size);
+  EXPECT_FALSE(MaskCropBox(*NewLabelImage(g, 0), g, 10).ok());
+}
+
+TEST(PreprocessTest, ModelGridHasSpecSpacingAndCoversTheCrop) {
+  const GeometryInfo g = AxialGrid(200, 200, 80, 0.7, 1.0);
+  IndexBox box{{0, 0, 0}, {200, 200, 80}};
+  const GeometryInfo m = ModelGridFor(g, box, {1, 1, 2.5});
+  EXPECT_EQ(m.spacing, (std::array<double, 3>{1, 1, 2.5}));
+  EXPECT_EQ(m.size, (std::array<int, 3>{140, 140, 32}));
+  // Same centre as the source extent.
+  const Vec3 sc = g.IndexToWorld(99.5, 99.5, 39.5);
+  const Vec3 mc = m.IndexToWorld(69.5, 69.5, 15.5);
+  EXPECT_NEAR(Distance(sc, mc), 0, 1e-9);
+}
+
+TEST(PreprocessTest, WindowsAreExactOnAUniformVolume) {
+  const GeometryInfo g = AxialGrid(40, 40, 24, 1.0, 2.5);
+  CtVolume ct;
+  ct.image = NewHuImage(g);
+  // Columns of constant HU at the window edges: linear interpolation of equal values is exact.
+  Fill<HuImage>(ct.image, [](const Vec3& p) {
+    return std::int16_t(p[0] < 0 ? -150 : 350);
+  });
+  PreprocessSpec spec;
+  spec.spacing_mm = {1, 1, 2.5};
+  spec.crop_margin_mm = 0;
+  auto all = NewLabelImage(g, 1);
+  auto out = Preprocess(ct, *all, spec);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const auto& lung = out->lung;
+  ASSERT_EQ(lung.geometry.size, g.size);
+  const int nx = lung.geometry.size[0];
+  for (int i : {0, 5, 19}) EXPECT_EQ(lung.voxels[i], 0.0f) << i;   // -150 HU
+  for (int i : {20, 30, 39}) EXPECT_EQ(lung.voxels[i], 1.0f) << i;  // 350 HU
+  EXPECT_EQ(out->lesion.voxels[nx - 1], 1.0f);
+  EXPECT_FLOAT_EQ(out->lesion.voxels[0], (1024.0f - 150) / 1374.0f);
+}
+
+TEST(PreprocessTest, SphereSurvivesResampleAndBackMapping) {
+  // 0.7 mm pixels, 1 mm slices, like a thin-slice chest CT.
+  const GeometryInfo g = AxialGrid(160, 160, 90, 0.7, 1.0);
+  const Vec3 centre{3.3, -7.1, -60.4};
+  const double radius = 15;
+  CtVolume ct = SphereVolume(g, centre, radius, 100);
+  auto lungs = BoxMask(g, {-40, -40, -95}, {40, 40, -20});
+  auto pre = Preprocess(ct, *lungs, PaperPreprocessSpec());
+  ASSERT_TRUE(pre.ok()) << pre.status().ToString();
+  const ModelInput& in = pre->lesion;
+  EXPECT_EQ(in.geometry.spacing, (std::array<double, 3>{1, 1, 2.5}));
+
+  // A "model" that thresholds halfway between air and the sphere.
+  const float half = ApplyWindow(-450.0f, in.window);
+  std::vector<std::uint8_t> labels(in.voxels.size());
+  std::vector<float> probability(in.voxels.size());
+  for (std::size_t n = 0; n < labels.size(); ++n) {
+    labels[n] = in.voxels[n] >= half;
+    // A soft "model": the fraction of the way from air to the sphere's HU.
+    const float air = ApplyWindow(-1000.0f, in.window), tissue = ApplyWindow(100.0f, in.window);
+    probability[n] = std::clamp((in.voxels[n] - air) / (tissue - air), 0.0f, 1.0f);
+  }
+  const double truth_ml = 4.0 / 3.0 * kPi * radius * radius * radius / 1000;
+  auto check = [&](const LabelImage& mask, const char* how) {
+    auto comps = MeasureComponents(mask);
+    ASSERT_TRUE(comps.ok());
+    ASSERT_EQ(comps->size(), 1u) << how;
+    const Component& c = comps->front();
+    EXPECT_LT(Distance(c.centroid_mm, centre), 0.5) << how;
+    EXPECT_NEAR(c.volume_ml, truth_ml, 0.02 * truth_ml) << how;
+  };
+  auto nearest = ToSourceGrid(labels, in.geometry, g, pre->source_crop);
+  ASSERT_TRUE(nearest.ok());
+  check(**nearest, "nearest labels");
+  auto linear = ProbabilitiesToSourceGrid(probability, in.geometry, g, pre->source_crop, 0.5f);
+  ASSERT_TRUE(linear.ok());
+  check(**linear, "linear probabilities");
+}
+
+TEST(PreprocessTest, RejectsBadSpecs) {
+  const GeometryInfo g = AxialGrid(10, 10, 10, 1, 1);
+  CtVolume ct = SphereVolume(g, {0, 0, 0}, 1, 0);
+  auto all = NewLabelImage(g, 1);
+  PreprocessSpec spec;
+  spec.spacing_mm[2] = 0;
+  EXPECT_FALSE(Preprocess(ct, *all, spec).ok());
+  spec = PreprocessSpec();
+  spec.lung_window = {350, -150};
+  EXPECT_FALSE(Preprocess(ct, *all, spec).ok());
+}
+
+}  // namespace
+}  // namespace ctscreen::imaging
