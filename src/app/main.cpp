@@ -16,6 +16,8 @@ constexpr const char* kUsage =
     "             run the appliance: DICOM listener, spool, series tracking\n"
     "  inventory  [--config FILE] [--set key=value ...] [--json]\n"
     "             list received series and their jobs from storage.dir\n"
+    "  analyze    DICOM_DIR --out DIR [--stop-after preprocess] [--lungs MASK.nrrd]\n"
+    "             offline analysis of a folder; for now writes the preprocessed volumes\n"
     "  phantom    --out DIR --seed N [--cases K] [--mix ...] [--size small|full] [--preview]\n"
     "             write synthetic chest CT studies with ground truth (phantom --help)\n"
     "  version    print the version\n";
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "serve") return ctscreen::app::RunServe(argc - 1, argv + 1);
   if (command == "inventory") return ctscreen::app::RunInventory(argc - 1, argv + 1);
+  if (command == "analyze") return ctscreen::app::RunAnalyze(argc - 1, argv + 1);
   if (command == "phantom") return ctscreen::app::RunPhantomCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::printf("ctscreen %s\n", CTSCREEN_VERSION);

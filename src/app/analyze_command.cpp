@@ -1,0 +1,98 @@
+// `ctscreen analyze`: a thin command over pipeline::RunAnalysis.
+#include <cstdio>
+#include <string>
+
+#include "commands.h"
+#include "ctscreen/core/config.h"
+#include "ctscreen/pipeline/analysis.h"
+
+namespace ctscreen::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ctscreen analyze DICOM_DIR --out DIR [--stop-after preprocess] [--lungs MASK.nrrd]\n"
+    "                        [--config FILE] [--set key=value ...]\n"
+    "\n"
+    "Analyses the CT series in DICOM_DIR (the one with most slices; LOCALIZER and other\n"
+    "series.skip_image_types are skipped) without any network. Until the models exist it stops\n"
+    "after preprocessing and writes DIR/preprocessed_lung.nrrd, DIR/preprocessed_lesion.nrrd\n"
+    "(resampled to 1 x 1 x 2.5 mm, windowed to [0, 1]) and DIR/result.json.\n"
+    "  --lungs MASK.nrrd   lung mask in the CT's frame of reference for the crop (e.g. a\n"
+    "                      phantom's lungs.nrrd); otherwise a threshold heuristic is used\n"
+    "Exit codes: 0 done, 1 failure, 2 usage, 3 series rejected (geometry or encoding; the\n"
+    "reason is printed and in result.json).\n";
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "ctscreen analyze: %s\n\n%s", message.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace
+
+int RunAnalyze(int argc, char** argv) {
+  pipeline::AnalysisOptions options;
+  std::string config_file;
+  std::vector<std::string> overrides;
+  for (int n = 1; n < argc; ++n) {
+    const std::string arg = argv[n];
+    auto value = [&](std::string* out) {
+      if (n + 1 >= argc || argv[n + 1][0] == '\0') return false;
+      *out = argv[++n];
+      return true;
+    };
+    std::string v;
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--out") {
+      if (!value(&options.out_dir)) return UsageError("--out needs a folder");
+    } else if (arg == "--stop-after") {
+      if (!value(&options.stop_after)) return UsageError("--stop-after needs a stage");
+      if (options.stop_after != "preprocess") {
+        return UsageError("--stop-after " + options.stop_after +
+                          ": only 'preprocess' is available until the models exist");
+      }
+    } else if (arg == "--lungs") {
+      if (!value(&v)) return UsageError("--lungs needs a NRRD file");
+      options.lung_mask_path = v;
+    } else if (arg == "--config") {
+      if (!value(&config_file)) return UsageError("--config needs a file");
+    } else if (arg == "--set") {
+      if (!value(&v)) return UsageError("--set needs key=value");
+      overrides.push_back(v);
+    } else if (!arg.empty() && arg[0] == '-') {
+      return UsageError("unknown option " + arg);
+    } else if (options.dicom_dir.empty()) {
+      options.dicom_dir = arg;
+    } else {
+      return UsageError("only one DICOM_DIR, got '" + arg + "' too");
+    }
+  }
+  if (options.dicom_dir.empty()) return UsageError("DICOM_DIR is required");
+  if (options.out_dir.empty()) return UsageError("--out is required");
+  auto config = core::LoadConfig(config_file, overrides);
+  if (!config.ok()) {
+    std::fprintf(stderr, "ctscreen: configuration refused:\n%s\n",
+                 config.status().reason().c_str());
+    return 2;
+  }
+  options.read.selection.skip_image_types = config->series.skip_image_types;
+  options.read.reader.limits.min_slices = config->series.min_slices;
+
+  const pipeline::AnalysisReport report = pipeline::RunAnalysis(options);
+  if (report.status.ok()) {
+    std::printf("preprocessed in %.0f ms; wrote %s/preprocessed_lung.nrrd, "
+                "preprocessed_lesion.nrrd and result.json\n",
+                report.timings_ms.at("total"), options.out_dir.c_str());
+    return 0;
+  }
+  if (pipeline::IsRejection(report.status)) {
+    std::fprintf(stderr, "ctscreen analyze: series rejected: %s\n",
+                 report.status.reason().c_str());
+    return 3;
+  }
+  std::fprintf(stderr, "ctscreen analyze: %s\n", report.status.ToString().c_str());
+  return 1;
+}
+
+}  // namespace ctscreen::app
