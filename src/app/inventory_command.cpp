@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "command_line.h"
@@ -28,8 +27,9 @@ std::string FormatTime(double epoch) {
 int RunInventory(int argc, char** argv) {
   CommandLine cl = ParseCommandLine(argc, argv, {"--json"});
   if (!cl.error.empty() || !cl.positional.empty()) {
-    std::fprintf(stderr, "ctscreen inventory: %s\nusage: ctscreen inventory [--config FILE] "
-                         "[--set key=value ...] [--json]\n",
+    std::fprintf(stderr,
+                 "ctscreen inventory: %s\nusage: ctscreen inventory [--config FILE] "
+                 "[--set key=value ...] [--json]\n",
                  cl.error.empty() ? "unexpected argument" : cl.error.c_str());
     return 2;
   }

@@ -19,8 +19,9 @@ namespace ctscreen::app {
 int RunServe(int argc, char** argv) {
   CommandLine cl = ParseCommandLine(argc, argv, {"--check-config"});
   if (!cl.error.empty() || !cl.positional.empty()) {
-    std::fprintf(stderr, "ctscreen serve: %s\nusage: ctscreen serve [--config FILE] "
-                         "[--set key=value ...] [--check-config]\n",
+    std::fprintf(stderr,
+                 "ctscreen serve: %s\nusage: ctscreen serve [--config FILE] "
+                 "[--set key=value ...] [--check-config]\n",
                  cl.error.empty() ? "unexpected argument" : cl.error.c_str());
     return 2;
   }

@@ -1,14 +1,13 @@
 // Every bad instance gets its own DIMSE status and a logged reason, while a good series on
 // another association goes through untouched.
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcdatset.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "raw_store_scu.h"

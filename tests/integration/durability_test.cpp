@@ -1,5 +1,6 @@
 // kill -9 in the middle of a transfer, restart: every acknowledged instance is present and
 // indexed, nothing half-written remains, and the job state is consistent.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "server_under_test.h"
@@ -52,8 +51,8 @@ TEST(DurabilityTest, KillNineDuringTransferLosesNothingAcknowledged) {
   auto files = WriteCtSeries(spec, server.work_dir() + "/in");
 
   const std::string sender_log = server.work_dir() + "/storescu.log";
-  std::vector<std::string> argv = {"storescu", "-v", "-aec", "CTSCREEN", "127.0.0.1",
-                                   std::to_string(server.port())};
+  std::vector<std::string> argv = {"storescu", "-v",        "-aec",
+                                   "CTSCREEN", "127.0.0.1", std::to_string(server.port())};
   argv.insert(argv.end(), files.begin(), files.end());
   pid_t sender = Spawn(argv, sender_log);
   // Kill once a good part of the series is acknowledged, while the rest is still flowing.

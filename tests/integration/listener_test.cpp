@@ -1,10 +1,9 @@
 // The listener against DCMTK's own peers (echoscu, dcmsend, storescu), on loopback.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "raw_store_scu.h"
@@ -21,8 +20,7 @@ TEST(ListenerTest, EchoSucceeds) {
   auto r = server.Echo();
   EXPECT_EQ(r.exit_code, 0) << r.output;
   server.Stop();
-  EXPECT_NE(server.log().find("association #1 from ECHOSCU@127.0.0.1 released"),
-            std::string::npos)
+  EXPECT_NE(server.log().find("association #1 from ECHOSCU@127.0.0.1 released"), std::string::npos)
       << server.log();
 }
 
@@ -52,8 +50,7 @@ TEST(ListenerTest, SeriesOf120SlicesIsAcknowledgedIndexedAndCompleted) {
   EXPECT_EQ((*jobs)[0].state, jobs::JobState::kQueued);
   EXPECT_EQ((*jobs)[0].instance_count, 120);
   // One summary line per association, with the counts.
-  EXPECT_NE(server.log().find("120 instances stored, 0 failed"), std::string::npos)
-      << server.log();
+  EXPECT_NE(server.log().find("120 instances stored, 0 failed"), std::string::npos) << server.log();
   EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
 }
 
@@ -138,9 +135,12 @@ TEST(ListenerTest, EveryAcceptedTransferSyntaxIsStoredAsReceived) {
   ServerUnderTest server("syntaxes");
   ASSERT_TRUE(server.Start()) << server.log();
   const std::vector<std::pair<std::string, std::string>> syntaxes = {
-      {"explicit", "1.2.840.10008.1.2.1"},  {"implicit", "1.2.840.10008.1.2"},
-      {"jpeg-lossless", "1.2.840.10008.1.2.4.70"}, {"jpeg-ls", "1.2.840.10008.1.2.4.80"},
-      {"rle", "1.2.840.10008.1.2.5"},       {"j2k", "1.2.840.10008.1.2.4.90"},
+      {"explicit", "1.2.840.10008.1.2.1"},
+      {"implicit", "1.2.840.10008.1.2"},
+      {"jpeg-lossless", "1.2.840.10008.1.2.4.70"},
+      {"jpeg-ls", "1.2.840.10008.1.2.4.80"},
+      {"rle", "1.2.840.10008.1.2.5"},
+      {"j2k", "1.2.840.10008.1.2.4.90"},
   };
   auto store = server.OpenStore();
   for (const auto& [name, uid] : syntaxes) {
