@@ -68,7 +68,7 @@ TEST(DurabilityTest, KillNineDuringTransferLosesNothingAcknowledged) {
   ASSERT_LT(acked.size(), files.size()) << "the transfer finished before the kill";
 
   ASSERT_TRUE(server.Start({"series.quiet_period_s=2"})) << server.log();
-  EXPECT_NE(server.log().find("spool reconciled"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("spool reconciled"));
   EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
   auto store = server.OpenStore();
   for (const auto& f : acked) {
@@ -115,7 +115,7 @@ TEST(DurabilityTest, QuietPeriodResumesAfterRestart) {
   ASSERT_EQ(server.Send({server.work_dir() + "/in"}).exit_code, 0);
   server.Stop();  // before the quiet period ends
   ASSERT_TRUE(server.Start({"series.quiet_period_s=3"})) << server.log();
-  EXPECT_NE(server.log().find("1 series resume their quiet period"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("1 series resume their quiet period"));
   ASSERT_TRUE(server.WaitForSeriesComplete(spec.series_uid, 15));
   auto jobs = server.OpenStore()->JobsOfSeries(spec.series_uid);
   ASSERT_EQ(jobs->size(), 1u);

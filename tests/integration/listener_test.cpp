@@ -20,8 +20,7 @@ TEST(ListenerTest, EchoSucceeds) {
   auto r = server.Echo();
   EXPECT_EQ(r.exit_code, 0) << r.output;
   server.Stop();
-  EXPECT_NE(server.log().find("association #1 from ECHOSCU@127.0.0.1 released"), std::string::npos)
-      << server.log();
+  EXPECT_TRUE(server.WaitForLog("association #1 from ECHOSCU@127.0.0.1 released")) << server.log();
 }
 
 TEST(ListenerTest, SeriesOf120SlicesIsAcknowledgedIndexedAndCompleted) {
@@ -50,7 +49,7 @@ TEST(ListenerTest, SeriesOf120SlicesIsAcknowledgedIndexedAndCompleted) {
   EXPECT_EQ((*jobs)[0].state, jobs::JobState::kQueued);
   EXPECT_EQ((*jobs)[0].instance_count, 120);
   // One summary line per association, with the counts.
-  EXPECT_NE(server.log().find("120 instances stored, 0 failed"), std::string::npos) << server.log();
+  EXPECT_TRUE(server.WaitForLog("120 instances stored, 0 failed")) << server.log();
   EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
 }
 
@@ -78,9 +77,8 @@ TEST(ListenerTest, FourConcurrentAssociations) {
   auto store = server.OpenStore();
   for (const auto& uid : series) EXPECT_EQ(*store->CountInstances(uid, false), 40) << uid;
   for (int i = 0; i < 4; ++i) {
-    EXPECT_NE(server.log().find("from SENDER" + std::to_string(i) +
-                                "@127.0.0.1 released: 40 instances stored, 0 failed"),
-              std::string::npos);
+    EXPECT_TRUE(server.WaitForLog("from SENDER" + std::to_string(i) +
+                                  "@127.0.0.1 released: 40 instances stored, 0 failed"));
   }
 }
 
@@ -97,9 +95,9 @@ TEST(ListenerTest, CallingAeOutsideTheAllowListIsRefused) {
   EXPECT_NE(wrong_called.exit_code, 0);
   EXPECT_NE(wrong_called.output.find("Called AE Title Not Recognized"), std::string::npos)
       << wrong_called.output;
-  EXPECT_NE(server.log().find("calling AE 'INTRUDER' from 127.0.0.1 is not in "
-                              "listener.allowed_peers"),
-            std::string::npos);
+  EXPECT_TRUE(
+      server.WaitForLog("calling AE 'INTRUDER' from 127.0.0.1 is not in "
+                        "listener.allowed_peers"));
 }
 
 TEST(ListenerTest, KnownAeFromAnotherHostIsRefused) {

@@ -80,6 +80,15 @@ std::string ServerUnderTest::log() const {
   return ReadFile(log_path_);
 }
 
+bool ServerUnderTest::WaitForLog(const std::string& text, double timeout_s) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  do {
+    if (log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
 std::unique_ptr<jobs::JobStore> ServerUnderTest::OpenStore() const {
   auto store = jobs::JobStore::Open(storage_dir_ + "/jobs.sqlite");
   if (!store.ok()) return nullptr;
