@@ -1,4 +1,7 @@
 // The listener against DCMTK's own peers (echoscu, dcmsend, storescu), on loopback.
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -51,6 +54,33 @@ TEST(ListenerTest, SeriesOf120SlicesIsAcknowledgedIndexedAndCompleted) {
   // One summary line per association, with the counts.
   EXPECT_TRUE(server.WaitForLog("120 instances stored, 0 failed")) << server.log();
   EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
+  // The fixture's patient name, ID and birth date never reach the log.
+  server.Stop();
+  for (const char* phi : {"TEST^FIXTURE", "FIXTURE-0001", "19700101"}) {
+    EXPECT_EQ(server.log().find(phi), std::string::npos) << phi << " appears in the log";
+  }
+}
+
+TEST(ListenerTest, EnhancedCtIsAccepted) {
+  ServerUnderTest server("enhanced");
+  ASSERT_TRUE(server.Start()) << server.log();
+  CtSeriesSpec spec;
+  spec.slices = 2;
+  auto files = WriteCtSeries(spec, server.work_dir() + "/in");
+  // A two-frame image under the Enhanced CT SOP class: enough for the listener, which checks
+  // the header and the pixel data length, not the whole IOD.
+  const std::string enhanced = server.work_dir() + "/enhanced.dcm";
+  EditDataSet(files[0], enhanced, [](DcmDataset& ds) {
+    ds.putAndInsertString(DCM_SOPClassUID, UID_EnhancedCTImageStorage);
+    ds.putAndInsertString(DCM_SOPInstanceUID, NewTestUid().c_str());
+    ds.putAndInsertString(DCM_NumberOfFrames, "2");
+    std::vector<Uint16> two_frames(64 * 64 * 2, 0);
+    ds.putAndInsertUint16Array(DCM_PixelData, two_frames.data(),
+                               static_cast<unsigned long>(two_frames.size()));
+  });
+  auto outcome = server.StoreOne(enhanced);
+  EXPECT_EQ(outcome.status, 0x0000) << outcome.output;
+  EXPECT_TRUE(server.OpenStore()->FindInstance(SopInstanceUidOf(enhanced))->has_value());
 }
 
 TEST(ListenerTest, FourConcurrentAssociations) {
