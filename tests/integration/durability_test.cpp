@@ -1,6 +1,7 @@
 // kill -9 in the middle of a transfer, restart: every acknowledged instance is present and
 // indexed, nothing half-written remains, and the job state is consistent.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,6 +104,36 @@ TEST(DurabilityTest, KillNineDuringTransferLosesNothingAcknowledged) {
   EXPECT_EQ((*jobs)[0].reason, "superseded by revision 2");
   EXPECT_EQ((*jobs)[1].state, jobs::JobState::kQueued);
   EXPECT_EQ((*jobs)[1].instance_count, 300);
+}
+
+TEST(DurabilityTest, SenderKilledMidTransferLeavesNoDebris) {
+  ServerUnderTest server("sendergone");
+  ASSERT_TRUE(server.Start()) << server.log();
+  CtSeriesSpec spec;
+  spec.slices = 200;
+  spec.rows = spec.columns = 256;
+  spec.series_uid = NewTestUid();
+  auto files = WriteCtSeries(spec, server.work_dir() + "/in");
+  const std::string sender_log = server.work_dir() + "/storescu.log";
+  std::vector<std::string> argv = {"storescu", "-v", "-aec", "CTSCREEN", "127.0.0.1",
+                                   std::to_string(server.port())};
+  argv.insert(argv.end(), files.begin(), files.end());
+  pid_t sender = Spawn(argv, sender_log);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (CountOccurrences(ReadFile(sender_log), "(Success)") < 30 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  StopProcess(sender, SIGKILL);
+  auto acked = AcknowledgedFiles(ReadFile(sender_log));
+  ASSERT_TRUE(server.WaitForLog("from STORESCU@127.0.0.1 aborted")) << server.log();
+  // Nothing half-received stays behind, everything acknowledged is kept, the server serves on.
+  EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
+  auto store = server.OpenStore();
+  for (const auto& f : acked) {
+    EXPECT_TRUE(store->FindInstance(SopInstanceUidOf(f))->has_value()) << f;
+  }
+  EXPECT_EQ(server.Echo().exit_code, 0);
 }
 
 TEST(DurabilityTest, QuietPeriodResumesAfterRestart) {
