@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command: installs what is missing, builds, starts `ctscreen serve` on the
 # shipped configuration (built-in defaults; only storage.dir points into build/demo so the demo
-# leaves nothing behind), pushes a sample CT study into it with DCMTK's dcmsend the way a PACS
-# would, and prints what was received.
+# leaves nothing behind), pushes a synthetic chest CT study (from `ctscreen phantom`) into it
+# with DCMTK's dcmsend the way a PACS would, and prints what was received.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
@@ -19,8 +19,11 @@ if echoscu -to 2 localhost "$PORT" >/dev/null 2>&1; then
   exit 1
 fi
 
-echo "== sample study: a 120-slice 512 x 512 CT series (synthetic, no patient data)"
-build/tests/make_ct_series --out "$DEMO/study" --slices 120 --rows 512 --columns 512 2>/dev/null
+echo "== sample study: a synthetic 512 x 512 chest CT with COVID-19-like lesions (ctscreen phantom)"
+"$BIN" phantom --out "$DEMO/phantom" --seed 2026 --cases 1 --mix covid=1 --size full \
+  --transfer-syntax jpeg_ls --preview
+STUDY="$DEMO/phantom/case_0000/dicom"
+echo "   $(find "$STUDY" -name '*.dcm' | wc -l) DICOM files in $STUDY (preview: $DEMO/phantom/case_0000/preview.png)"
 
 echo "== starting: $BIN serve --config config/ctscreen.yaml --set storage.dir=$DEMO/storage"
 "$BIN" serve --config config/ctscreen.yaml --set storage.dir="$DEMO/storage" >"$DEMO/serve.log" 2>&1 &
@@ -36,7 +39,7 @@ echo "== C-ECHO"
 echoscu -v -aet DEMOPACS -aec CTSCREEN localhost "$PORT" 2>&1 | grep -E "Echo|Association" || true
 
 echo "== C-STORE of the study with dcmsend"
-dcmsend -aet DEMOPACS -aec CTSCREEN localhost "$PORT" --scan-directories "$DEMO/study"
+dcmsend -aet DEMOPACS -aec CTSCREEN localhost "$PORT" --scan-directories --recurse "$STUDY"
 
 echo "== waiting for the series' quiet period (series.quiet_period_s) to complete it"
 for _ in $(seq 300); do

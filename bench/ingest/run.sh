@@ -95,3 +95,14 @@ for peer in ctscreen storescp orthanc; do
 done
 echo
 printf "ctscreen / storescp throughput ratio: %.2f\n" "$(echo "$S_SCP / $S_CT" | bc -l)"
+# What durability itself costs on this disk, measured now: the same number of files of the
+# same size written plainly and with ctscreen's sync sequence. storescp plus that cost is the
+# fastest any acknowledge-only-when-durable receiver can be with a sender that waits for
+# each response (dcmsend does).
+FLOOR=$(build/bench/sync_floor "$WORK/floor" "$FILES" $((BYTES / FILES)))
+echo "$FLOOR"
+COST_MS=$(echo "$FLOOR" | sed -E 's/.*durability costs ([0-9.]+) ms\/file.*/\1/')
+BOUND=$(echo "$S_SCP + $FILES * $COST_MS / 1000" | bc -l)
+printf "bound for a durable receiver: storescp + %d x %.3f ms = %.3f s, i.e. at most %.2f x storescp\n" \
+  "$FILES" "$COST_MS" "$BOUND" "$(echo "$S_SCP / $BOUND" | bc -l)"
+printf "ctscreen reaches %.0f%% of that bound\n" "$(echo "100 * $BOUND / $S_CT" | bc -l)"

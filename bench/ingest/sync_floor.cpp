@@ -37,8 +37,7 @@ double RunOnce(const std::string& dir, int n, size_t size, bool durable) {
     ::rename(tmp.c_str(), final_path.c_str());
     if (durable) ::fsync(dir_fd);
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ::close(dir_fd);
   std::system(("rm -rf " + incoming + " " + spool).c_str());
   return seconds;
@@ -56,9 +55,9 @@ int main(int argc, char** argv) {
   const size_t size = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 512 * 1024;
   double plain = RunOnce(dir, n, size, false);
   double durable = RunOnce(dir, n, size, true);
-  std::printf("sync_floor: %d files of %zu bytes: no sync %.3f s (%.3f ms/file), "
-              "durable %.3f s (%.3f ms/file), durability costs %.3f ms/file\n",
-              n, size, plain, plain / n * 1e3, durable, durable / n * 1e3,
-              (durable - plain) / n * 1e3);
+  std::printf(
+      "sync_floor: %d files of %zu bytes: no sync %.3f s (%.3f ms/file), "
+      "durable %.3f s (%.3f ms/file), durability costs %.3f ms/file\n",
+      n, size, plain, plain / n * 1e3, durable, durable / n * 1e3, (durable - plain) / n * 1e3);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "command_line.h"
 
+#include <cstdio>
+
 namespace ctscreen::app {
 
 CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>& allowed_flags) {
@@ -31,6 +33,25 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>&
       cl.positional.push_back(arg);
     }
   }
+  return cl;
+}
+
+std::optional<CommandLine> ParseWithConfig(int argc, char** argv,
+                                           const std::set<std::string>& allowed_flags,
+                                           const char* usage, core::Config* config) {
+  CommandLine cl = ParseCommandLine(argc, argv, allowed_flags);
+  if (!cl.error.empty() || !cl.positional.empty()) {
+    std::fprintf(stderr, "ctscreen %s: %s\nusage: %s\n", argv[0],
+                 cl.error.empty() ? "unexpected argument" : cl.error.c_str(), usage);
+    return std::nullopt;
+  }
+  auto loaded = core::LoadConfig(cl.config_file, cl.overrides);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "ctscreen: configuration refused:\n%s\n",
+                 loaded.status().reason().c_str());
+    return std::nullopt;
+  }
+  *config = std::move(loaded.value());
   return cl;
 }
 

@@ -2,9 +2,12 @@
 // flags. Each subcommand says which flags it takes; anything else is refused with usage.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "ctscreen/core/config.h"
 
 namespace ctscreen::app {
 
@@ -17,5 +20,12 @@ struct CommandLine {
 };
 
 CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>& allowed_flags);
+
+// Parses the arguments of a subcommand that takes no positional arguments and loads its
+// configuration; on a usage or configuration error prints the reason (and `usage`) and
+// returns nothing, and the subcommand exits with 2.
+std::optional<CommandLine> ParseWithConfig(int argc, char** argv,
+                                           const std::set<std::string>& allowed_flags,
+                                           const char* usage, core::Config* config);
 
 }  // namespace ctscreen::app

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "command_line.h"
@@ -26,19 +25,12 @@ std::string FormatTime(double epoch) {
 }  // namespace
 
 int RunInventory(int argc, char** argv) {
-  CommandLine cl = ParseCommandLine(argc, argv, {"--json"});
-  if (!cl.error.empty() || !cl.positional.empty()) {
-    std::fprintf(stderr, "ctscreen inventory: %s\nusage: ctscreen inventory [--config FILE] "
-                         "[--set key=value ...] [--json]\n",
-                 cl.error.empty() ? "unexpected argument" : cl.error.c_str());
-    return 2;
-  }
-  auto config = core::LoadConfig(cl.config_file, cl.overrides);
-  if (!config.ok()) {
-    std::fprintf(stderr, "ctscreen: configuration refused:\n%s\n",
-                 config.status().reason().c_str());
-    return 2;
-  }
+  core::Config loaded;
+  auto cl =
+      ParseWithConfig(argc, argv, {"--json"},
+                      "ctscreen inventory [--config FILE] [--set key=value ...] [--json]", &loaded);
+  if (!cl) return 2;
+  const core::Config* config = &loaded;
   auto store = jobs::JobStore::Open(config->storage.dir + "/jobs.sqlite");
   if (!store.ok()) {
     std::fprintf(stderr, "ctscreen: %s\n", store.status().reason().c_str());
@@ -49,7 +41,7 @@ int RunInventory(int argc, char** argv) {
     std::fprintf(stderr, "ctscreen: %s\n", all.status().reason().c_str());
     return 1;
   }
-  if (cl.flags.count("--json")) {
+  if (cl->flags.count("--json")) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& j : *all) {
       auto stored = (*store)->CountInstances(j.series_uid, false);

@@ -17,20 +17,13 @@
 namespace ctscreen::app {
 
 int RunServe(int argc, char** argv) {
-  CommandLine cl = ParseCommandLine(argc, argv, {"--check-config"});
-  if (!cl.error.empty() || !cl.positional.empty()) {
-    std::fprintf(stderr, "ctscreen serve: %s\nusage: ctscreen serve [--config FILE] "
-                         "[--set key=value ...] [--check-config]\n",
-                 cl.error.empty() ? "unexpected argument" : cl.error.c_str());
-    return 2;
-  }
-  auto config = core::LoadConfig(cl.config_file, cl.overrides);
-  if (!config.ok()) {
-    std::fprintf(stderr, "ctscreen: configuration refused:\n%s\n",
-                 config.status().reason().c_str());
-    return 2;
-  }
-  if (cl.flags.count("--check-config")) {
+  core::Config loaded;
+  auto cl = ParseWithConfig(argc, argv, {"--check-config"},
+                            "ctscreen serve [--config FILE] [--set key=value ...] [--check-config]",
+                            &loaded);
+  if (!cl) return 2;
+  const core::Config* config = &loaded;
+  if (cl->flags.count("--check-config")) {
     std::printf("configuration OK (%s)\n",
                 config->source.empty() ? "built-in defaults" : config->source.c_str());
     for (const auto& line : core::InactiveSections(*config)) std::printf("  %s\n", line.c_str());

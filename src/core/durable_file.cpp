@@ -48,7 +48,7 @@ Status SyncDirectory(const std::string& dir) {
 
 Status EnsureDirectory(const std::string& dir) {
   if (dir.empty() || dir == "/" || dir == ".") return Status::Ok();
-  struct stat st{};
+  struct stat st {};
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::Ok();
     return Status(ErrorCode::kIoError, dir + " exists but is not a folder");
@@ -90,7 +90,7 @@ Status WriteFileDurably(const std::string& path, const std::string& bytes) {
 }
 
 Result<std::int64_t> FreeMegabytes(const std::string& dir) {
-  struct statvfs vfs{};
+  struct statvfs vfs {};
   if (::statvfs(dir.c_str(), &vfs) != 0) return Errno("checking free space of", dir);
   return static_cast<std::int64_t>(vfs.f_bavail) * static_cast<std::int64_t>(vfs.f_frsize) /
          (1024 * 1024);

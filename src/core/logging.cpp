@@ -1,10 +1,10 @@
 #include "ctscreen/core/logging.h"
 
-#include <mutex>
-#include <vector>
-
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <mutex>
+#include <vector>
 
 namespace ctscreen::core {
 namespace {
@@ -32,9 +32,8 @@ Status InitLogging(const LoggingOptions& options) {
     try {
       sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file));
     } catch (const spdlog::spdlog_ex& e) {
-      return Status(ErrorCode::kIoError,
-                    "cannot open log file " + options.file + " (" + e.what() +
-                        "); check that its folder exists and is writable");
+      return Status(ErrorCode::kIoError, "cannot open log file " + options.file + " (" + e.what() +
+                                             "); check that its folder exists and is writable");
     }
   }
   g_sinks = std::move(sinks);

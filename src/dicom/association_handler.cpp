@@ -1,15 +1,14 @@
 #include "association_handler.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcostrmf.h>
+#include <dcmtk/dcmnet/assoc.h>
+#include <dcmtk/dcmnet/dimse.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcostrmf.h>
-#include <dcmtk/dcmnet/assoc.h>
-#include <dcmtk/dcmnet/dimse.h>
 
 #include "ctscreen/core/logging.h"
 #include "ctscreen/dicom/dimse_status.h"
@@ -103,11 +102,11 @@ void AssociationHandler::Run() {
   ASC_destroyAssociation(&assoc_);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  log->info("association #{} from {}@{} {}: {} instances stored, {} failed, {:.1f} MB, {:.2f} s "
-            "(receive {:.2f} s, checks {:.2f} s, durable commit {:.2f} s)",
-            peer_.association_id, peer_.calling_aet, peer_.host, ending, totals_.stored,
-            totals_.failed, totals_.bytes / 1e6, seconds, totals_.receive_s, totals_.inspect_s,
-            totals_.commit_s);
+  log->info(
+      "association #{} from {}@{} {}: {} instances stored, {} failed, {:.1f} MB, {:.2f} s "
+      "(receive {:.2f} s, checks {:.2f} s, durable commit {:.2f} s)",
+      peer_.association_id, peer_.calling_aet, peer_.host, ending, totals_.stored, totals_.failed,
+      totals_.bytes / 1e6, seconds, totals_.receive_s, totals_.inspect_s, totals_.commit_s);
 }
 
 bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
@@ -155,8 +154,8 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
   if (cond.bad()) {
     ::unlink(temporary.c_str());
     log->warn("association #{} from {}@{}: instance {} was not received completely: {}",
-              peer_.association_id, peer_.calling_aet, peer_.host,
-              request.AffectedSOPInstanceUID, cond.text());
+              peer_.association_id, peer_.calling_aet, peer_.host, request.AffectedSOPInstanceUID,
+              cond.text());
     ++totals_.failed;
     return false;
   }
@@ -167,10 +166,10 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
   auto info = InspectInstance(temporary, command, limits_);
   Status outcome = info.ok() ? Status::Ok() : info.status();
   if (outcome.ok() && info->file_size > options_.max_instance_mb * 1024 * 1024) {
-    outcome = Status(ErrorCode::kAbsurdSize,
-                     "instance is " + std::to_string(info->file_size / (1024 * 1024)) +
-                         " MB; listener.max_instance_mb is " +
-                         std::to_string(options_.max_instance_mb));
+    outcome =
+        Status(ErrorCode::kAbsurdSize,
+               "instance is " + std::to_string(info->file_size / (1024 * 1024)) +
+                   " MB; listener.max_instance_mb is " + std::to_string(options_.max_instance_mb));
   }
   totals_.inspect_s += elapsed(started);
   if (!outcome.ok()) {
@@ -209,10 +208,10 @@ bool AssociationHandler::Respond(unsigned char pres_id, void* request_ptr, const
     ++totals_.failed;
     // ErrorComment is LO: 64 characters at most; the full reason is in our log.
     detail.putAndInsertString(DCM_ErrorComment, status.reason().substr(0, 64).c_str());
-    core::Log("dicom")->warn("association #{} from {}@{}: instance {} refused with 0x{:04X} ({}): {}",
-                             peer_.association_id, peer_.calling_aet, peer_.host,
-                             request.AffectedSOPInstanceUID, response.DimseStatus,
-                             core::ErrorCodeName(status.code()), status.reason());
+    core::Log("dicom")->warn(
+        "association #{} from {}@{}: instance {} refused with 0x{:04X} ({}): {}",
+        peer_.association_id, peer_.calling_aet, peer_.host, request.AffectedSOPInstanceUID,
+        response.DimseStatus, core::ErrorCodeName(status.code()), status.reason());
   }
   OFCondition cond = DIMSE_sendStoreResponse(assoc_, pres_id, &request, &response,
                                              status.ok() ? nullptr : &detail);

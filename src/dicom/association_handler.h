@@ -25,9 +25,9 @@ struct AssociationTotals {
 
 class AssociationHandler {
  public:
-  AssociationHandler(T_ASC_Association* assoc, PeerInfo peer,
-                     const core::ListenerOptions& options, const InspectionLimits& limits,
-                     InstanceSink& sink, const std::atomic<bool>& running);
+  AssociationHandler(T_ASC_Association* assoc, PeerInfo peer, const core::ListenerOptions& options,
+                     const InspectionLimits& limits, InstanceSink& sink,
+                     const std::atomic<bool>& running);
   // Runs the DIMSE loop, then closes and frees the association and logs the summary line.
   void Run();
 

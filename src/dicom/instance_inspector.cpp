@@ -1,13 +1,12 @@
 #include "ctscreen/dicom/instance_inspector.h"
 
-#include <sys/stat.h>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
+#include <sys/stat.h>
 
 namespace ctscreen::dicom {
 namespace {
@@ -81,7 +80,7 @@ core::Result<InstanceInfo> InspectInstance(const std::string& path, const Comman
   info.modality = GetString(ds, DCM_Modality);
   info.image_type = GetString(ds, DCM_ImageType);
   info.transfer_syntax = DcmXfer(ds.getOriginalXfer()).getXferID();
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) == 0) info.file_size = st.st_size;
 
   if (auto s = CheckUid(info.sop_instance_uid, "SOP Instance UID (0008,0018)"); !s.ok()) return s;
@@ -96,14 +95,14 @@ core::Result<InstanceInfo> InspectInstance(const std::string& path, const Comman
                       ")");
   }
   if (!command.sop_class_uid.empty() && command.sop_class_uid != info.sop_class_uid) {
-    return Status(ErrorCode::kUidMismatch,
-                  "SOP Class UID differs between the C-STORE command (" +
-                      command.sop_class_uid + ") and the data set (" + info.sop_class_uid + ")");
+    return Status(ErrorCode::kUidMismatch, "SOP Class UID differs between the C-STORE command (" +
+                                               command.sop_class_uid + ") and the data set (" +
+                                               info.sop_class_uid + ")");
   }
   if (!IsCtStorageClass(info.sop_class_uid) || info.modality != "CT") {
-    return Status(ErrorCode::kNotCt,
-                  "not a CT image (SOP Class " + info.sop_class_uid + ", Modality '" +
-                      info.modality + "'); ctscreen screens CT only");
+    return Status(ErrorCode::kNotCt, "not a CT image (SOP Class " + info.sop_class_uid +
+                                         ", Modality '" + info.modality +
+                                         "'); ctscreen screens CT only");
   }
 
   Uint16 rows = 0, columns = 0, bits_allocated = 0, samples = 1;
@@ -126,9 +125,8 @@ core::Result<InstanceInfo> InspectInstance(const std::string& path, const Comman
                       std::to_string(limits.max_frames) + " frames; series.max_rows_columns)");
   }
   if (bits_allocated != 8 && bits_allocated != 16 && bits_allocated != 32) {
-    return Status(ErrorCode::kAbsurdSize,
-                  "Bits Allocated is " + std::to_string(bits_allocated) +
-                      "; a CT image stores 8, 16 or 32 bits per sample");
+    return Status(ErrorCode::kAbsurdSize, "Bits Allocated is " + std::to_string(bits_allocated) +
+                                              "; a CT image stores 8, 16 or 32 bits per sample");
   }
 
   DcmElement* pixel = nullptr;
@@ -145,8 +143,8 @@ core::Result<InstanceInfo> InspectInstance(const std::string& path, const Comman
                     "compressed Pixel Data has no fragments (only the offset table or nothing)");
     }
   } else {
-    const std::uint64_t expected = static_cast<std::uint64_t>(rows) * columns * frames * samples *
-                                   bits_allocated / 8;
+    const std::uint64_t expected =
+        static_cast<std::uint64_t>(rows) * columns * frames * samples * bits_allocated / 8;
     const std::uint64_t actual = pixel->getLength();
     // Odd lengths are padded to even by one byte (PS3.5 7.1.1).
     if (actual != expected && actual != expected + (expected % 2)) {

@@ -1,16 +1,15 @@
 #include "ctscreen/dicom/store_scp.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
-
-#include <cstdlib>
-#include <set>
-
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dul.h>
 #include <dcmtk/oflog/oflog.h>
+#include <netdb.h>
+
+#include <cstdlib>
+#include <set>
 
 #include "association_handler.h"
 #include "ctscreen/core/logging.h"
@@ -42,9 +41,10 @@ std::set<std::string> ResolveHost(const std::string& host) {
   if (::getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0) return out;
   for (addrinfo* p = res; p; p = p->ai_next) {
     char buf[INET6_ADDRSTRLEN] = {};
-    const void* addr = p->ai_family == AF_INET
-                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
-                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
+    const void* addr =
+        p->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
     if (::inet_ntop(p->ai_family, addr, buf, sizeof(buf))) out.insert(buf);
   }
   ::freeaddrinfo(res);
@@ -64,7 +64,9 @@ void Reject(T_ASC_Association* assoc, T_ASC_RejectParametersResult result,
 StoreScp::StoreScp(core::ListenerOptions options, InspectionLimits limits, InstanceSink& sink)
     : options_(std::move(options)), limits_(limits), sink_(sink) {}
 
-StoreScp::~StoreScp() { Stop(); }
+StoreScp::~StoreScp() {
+  Stop();
+}
 
 Status StoreScp::Start() {
   auto log = core::Log("dicom");
@@ -128,13 +130,13 @@ void StoreScp::AcceptLoop() {
   // Resolved once: the allow-list is checked against peer addresses.
   std::vector<std::pair<std::string, std::set<std::string>>> allowed;
   for (const auto& rule : options_.allowed_peers) {
-    allowed.emplace_back(rule.aet, rule.host.empty() ? std::set<std::string>{}
-                                                     : ResolveHost(rule.host));
+    allowed.emplace_back(rule.aet,
+                         rule.host.empty() ? std::set<std::string>{} : ResolveHost(rule.host));
   }
   while (running_) {
     T_ASC_Association* assoc = nullptr;
-    OFCondition cond = ASC_receiveAssociation(network_, &assoc, options_.max_pdu, nullptr,
-                                              nullptr, OFFalse, DUL_NOBLOCK, 1);
+    OFCondition cond = ASC_receiveAssociation(network_, &assoc, options_.max_pdu, nullptr, nullptr,
+                                              OFFalse, DUL_NOBLOCK, 1);
     ReapFinishedWorkers();
     if (cond == DUL_NOASSOCIATIONREQUEST) {
       ASC_destroyAssociation(&assoc);
@@ -161,9 +163,10 @@ void StoreScp::AcceptLoop() {
         if (aet == peer.calling_aet && (hosts.empty() || hosts.count(peer.host))) ok = true;
       }
       if (!ok) {
-        log->warn("association #{} refused: calling AE '{}' from {} is not in "
-                  "listener.allowed_peers",
-                  peer.association_id, peer.calling_aet, peer.host);
+        log->warn(
+            "association #{} refused: calling AE '{}' from {} is not in "
+            "listener.allowed_peers",
+            peer.association_id, peer.calling_aet, peer.host);
         Reject(assoc, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
                ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED);
         continue;
@@ -186,9 +189,10 @@ void StoreScp::AcceptLoop() {
       continue;
     }
     if (active_ >= options_.max_associations) {
-      log->warn("association #{} from {}@{} refused for now: {} associations already open "
-                "(listener.max_associations)",
-                peer.association_id, peer.calling_aet, peer.host, active_.load());
+      log->warn(
+          "association #{} from {}@{} refused for now: {} associations already open "
+          "(listener.max_associations)",
+          peer.association_id, peer.calling_aet, peer.host, active_.load());
       Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
              ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
       continue;
@@ -208,14 +212,13 @@ void StoreScp::AcceptLoop() {
                peer.host);
     ++active_;
     auto done = std::make_shared<std::atomic<bool>>(false);
-    workers_.push_back(Worker{std::thread([this, assoc, peer, done] {
-                                AssociationHandler(assoc, peer, options_, limits_, sink_,
-                                                   running_)
-                                    .Run();
-                                --active_;
-                                *done = true;
-                              }),
-                              done});
+    workers_.push_back(
+        Worker{std::thread([this, assoc, peer, done] {
+                 AssociationHandler(assoc, peer, options_, limits_, sink_, running_).Run();
+                 --active_;
+                 *done = true;
+               }),
+               done});
   }
 }
 

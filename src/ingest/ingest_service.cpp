@@ -22,21 +22,25 @@ IngestService::IngestService(const core::Config& config, Spool& spool, jobs::Job
       clock_(clock),
       tracker_(store, config.series, clock) {}
 
-IngestService::~IngestService() { StopTimer(); }
+IngestService::~IngestService() {
+  StopTimer();
+}
 
 Status IngestService::CanAccept() {
   auto free_mb = core::FreeMegabytes(storage_.dir);
   if (!free_mb.ok()) return Status(ErrorCode::kIoError, free_mb.status().reason());
   if (*free_mb < storage_.min_free_mb) {
-    return Status(ErrorCode::kDiskFull,
-                  "only " + std::to_string(*free_mb) + " MB free in " + storage_.dir +
-                      "; storage.min_free_mb is " + std::to_string(storage_.min_free_mb) +
-                      " (free disk space or lower the limit)");
+    return Status(ErrorCode::kDiskFull, "only " + std::to_string(*free_mb) + " MB free in " +
+                                            storage_.dir + "; storage.min_free_mb is " +
+                                            std::to_string(storage_.min_free_mb) +
+                                            " (free disk space or lower the limit)");
   }
   return Status::Ok();
 }
 
-std::string IngestService::NewTemporaryPath() { return spool_.NewTemporaryPath(); }
+std::string IngestService::NewTemporaryPath() {
+  return spool_.NewTemporaryPath();
+}
 
 Status IngestService::Commit(const std::string& temporary, const dicom::InstanceInfo& info,
                              const dicom::PeerInfo& peer) {
@@ -99,8 +103,9 @@ core::Result<ReconcileReport> IngestService::Reconcile() {
   auto processing = store_.ListJobs(JobState::kProcessing);
   if (!processing.ok()) return processing.status();
   for (const auto& job : *processing) {
-    if (store_.Transition(job.id, JobState::kProcessing, JobState::kQueued,
-                          "resumed after restart", clock_.Now())
+    if (store_
+            .Transition(job.id, JobState::kProcessing, JobState::kQueued, "resumed after restart",
+                        clock_.Now())
             .ok()) {
       ++report.jobs_requeued;
     }
@@ -108,10 +113,11 @@ core::Result<ReconcileReport> IngestService::Reconcile() {
   auto ingesting = store_.ListJobs(JobState::kIngest);
   if (!ingesting.ok()) return ingesting.status();
   report.series_resumed = static_cast<int>(ingesting->size());
-  log->info("spool reconciled: {} temporary files removed, {} files indexed, {} quarantined, "
-            "{} jobs re-queued, {} series resume their quiet period",
-            report.temporaries_removed, report.files_indexed, report.files_quarantined,
-            report.jobs_requeued, report.series_resumed);
+  log->info(
+      "spool reconciled: {} temporary files removed, {} files indexed, {} quarantined, "
+      "{} jobs re-queued, {} series resume their quiet period",
+      report.temporaries_removed, report.files_indexed, report.files_quarantined,
+      report.jobs_requeued, report.series_resumed);
   return report;
 }
 

@@ -43,9 +43,10 @@ core::Result<Admission> SeriesTracker::Admit(const std::string& temporary,
     auto log = core::Log("ingest");
     switch (options_.duplicate_policy) {
       case core::DuplicatePolicy::kKeepFirst:
-        log->warn("instance {} arrived again with different content; keeping the first copy "
-                  "(series.duplicate_policy: keep_first)",
-                  info.sop_instance_uid);
+        log->warn(
+            "instance {} arrived again with different content; keeping the first copy "
+            "(series.duplicate_policy: keep_first)",
+            info.sop_instance_uid);
         return Admission::kKeepFirst;
       case core::DuplicatePolicy::kReject:
         return Status(ErrorCode::kDuplicateRejected,
@@ -53,19 +54,20 @@ core::Result<Admission> SeriesTracker::Admit(const std::string& temporary,
                           " is already stored with different content "
                           "(series.duplicate_policy: reject)");
       case core::DuplicatePolicy::kReplace:
-        log->warn("instance {} arrived again with different content; replacing the stored copy "
-                  "(series.duplicate_policy: replace)",
-                  info.sop_instance_uid);
+        log->warn(
+            "instance {} arrived again with different content; replacing the stored copy "
+            "(series.duplicate_policy: replace)",
+            info.sop_instance_uid);
         return Admission::kStore;
     }
   }
   auto count = store_.CountInstances(info.series_uid, false);
   if (!count.ok()) return count.status();
   if (*count >= options_.max_instances) {
-    return Status(ErrorCode::kSeriesLimit,
-                  "series " + info.series_uid + " already has " + std::to_string(*count) +
-                      " instances; series.max_instances is " +
-                      std::to_string(options_.max_instances));
+    return Status(ErrorCode::kSeriesLimit, "series " + info.series_uid + " already has " +
+                                               std::to_string(*count) +
+                                               " instances; series.max_instances is " +
+                                               std::to_string(options_.max_instances));
   }
   return Admission::kStore;
 }
@@ -105,8 +107,8 @@ int SeriesTracker::Tick() {
     if (!fresh.ok() || fresh->state != JobState::kIngest) continue;
     if (now - fresh->last_instance_at < options_.quiet_period_s) continue;
     if (auto s = Complete(*fresh, now); !s.ok()) {
-      core::Log("ingest")->error("job {}: cannot complete series {}: {}", job.id,
-                                 job.series_uid, s.reason());
+      core::Log("ingest")->error("job {}: cannot complete series {}: {}", job.id, job.series_uid,
+                                 s.reason());
       continue;
     }
     ++completed;
@@ -126,8 +128,8 @@ Status SeriesTracker::Complete(const jobs::JobRecord& job, double now) {
   JobState next = JobState::kQueued;
   if (*usable == 0) {
     next = JobState::kSkipped;
-    reason = "all " + std::to_string(*total) +
-             " instances have a skipped image type (series.skip_image_types)";
+    reason = "every instance (" + std::to_string(*total) +
+             ") has a skipped image type (series.skip_image_types)";
   } else if (*usable < options_.min_slices) {
     next = JobState::kSkipped;
     reason = std::to_string(*usable) + " usable slices; series.min_slices is " +

@@ -34,8 +34,7 @@ std::string Spool::FinalPath(const std::string& series_uid,
   return storage_dir_ + "/spool/" + series_uid + "/" + sop_instance_uid + ".dcm";
 }
 
-core::Result<std::string> Spool::Place(const std::string& temporary,
-                                       const std::string& series_uid,
+core::Result<std::string> Spool::Place(const std::string& temporary, const std::string& series_uid,
                                        const std::string& sop_instance_uid) {
   int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status(ErrorCode::kIoError, "cannot reopen " + temporary + " to sync it");
@@ -70,9 +69,9 @@ std::vector<std::string> Spool::ListStoredFiles() const {
 }
 
 Status Spool::Quarantine(const std::string& path) {
-  const std::string target =
-      storage_dir_ + "/quarantine/" + fs::path(path).parent_path().filename().string() + "-" +
-      fs::path(path).filename().string();
+  const std::string target = storage_dir_ + "/quarantine/" +
+                             fs::path(path).parent_path().filename().string() + "-" +
+                             fs::path(path).filename().string();
   return core::RenameDurably(path, target);
 }
 

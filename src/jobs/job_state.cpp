@@ -10,19 +10,13 @@ using S = JobState;
 
 // The allowed moves. Anything not listed is refused by JobStore::Transition.
 constexpr std::array<std::pair<S, S>, 19> kAllowed = {{
-    {S::kIngest, S::kQueued},
-    {S::kIngest, S::kSkipped},
-    {S::kIngest, S::kCancelled},
-    {S::kQueued, S::kProcessing},
-    {S::kQueued, S::kCancelled},
-    {S::kProcessing, S::kSending},
-    {S::kProcessing, S::kRejected},
-    {S::kProcessing, S::kFailed},
+    {S::kIngest, S::kQueued},        {S::kIngest, S::kSkipped},
+    {S::kIngest, S::kCancelled},     {S::kQueued, S::kProcessing},
+    {S::kQueued, S::kCancelled},     {S::kProcessing, S::kSending},
+    {S::kProcessing, S::kRejected},  {S::kProcessing, S::kFailed},
     {S::kProcessing, S::kQueued},  // resumed after a restart or a lost worker
-    {S::kProcessing, S::kCancelled},
-    {S::kSending, S::kSent},
-    {S::kSending, S::kFailed},
-    {S::kSending, S::kCancelled},
+    {S::kProcessing, S::kCancelled}, {S::kSending, S::kSent},
+    {S::kSending, S::kFailed},       {S::kSending, S::kCancelled},
     {S::kFailed, S::kQueued},    // operator: reprocess
     {S::kFailed, S::kSending},   // operator: retry delivery
     {S::kRejected, S::kQueued},  // operator: reprocess after fixing the cause

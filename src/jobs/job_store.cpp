@@ -137,13 +137,15 @@ Status RecordEvent(sqlite3* db, std::int64_t job_id, const char* from, JobState 
 
 JobStore::JobStore(sqlite3* db) : db_(db) {}
 
-JobStore::~JobStore() { sqlite3_close_v2(db_); }
+JobStore::~JobStore() {
+  sqlite3_close_v2(db_);
+}
 
 Result<std::unique_ptr<JobStore>> JobStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
@@ -154,8 +156,8 @@ Result<std::unique_ptr<JobStore>> JobStore::Open(const std::string& path) {
   std::unique_ptr<JobStore> store(new JobStore(db));
   // WAL: readers (the API, `ctscreen inventory`) never block the listener. synchronous=NORMAL
   // is enough because the index can be rebuilt from the spool, which is fsync'd file by file.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                             "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     if (auto s = store->Exec(pragma); !s.ok()) return s;
   }
   if (auto s = store->Migrate(); !s.ok()) return s;
@@ -309,8 +311,12 @@ Result<JobRecord> JobStore::IngestJobLocked(const std::string& series_uid,
   SqliteStatement ins(db_,
                       "INSERT INTO jobs(series_uid, study_uid, revision, state, created_at, "
                       "updated_at, last_instance_at) VALUES (?, ?, ?, 'ingest', ?, ?, ?)");
-  ins.Bind(1, series_uid).Bind(2, study_uid).Bind(3, revision).Bind(4, now).Bind(5, now).Bind(
-      6, now);
+  ins.Bind(1, series_uid)
+      .Bind(2, study_uid)
+      .Bind(3, revision)
+      .Bind(4, now)
+      .Bind(5, now)
+      .Bind(6, now);
   ins.Step();
   Status st = ins.status();
   JobRecord job;
@@ -335,13 +341,12 @@ Status JobStore::SetInstanceCount(std::int64_t job_id, int count) {
   return s.status();
 }
 
-Status JobStore::Transition(std::int64_t id, JobState from, JobState to,
-                            const std::string& reason, double now) {
+Status JobStore::Transition(std::int64_t id, JobState from, JobState to, const std::string& reason,
+                            double now) {
   if (!IsAllowedTransition(from, to)) {
-    return Status(ErrorCode::kIllegalTransition, std::string("job ") + std::to_string(id) +
-                                                     ": a job cannot move from " +
-                                                     JobStateName(from) + " to " +
-                                                     JobStateName(to));
+    return Status(ErrorCode::kIllegalTransition,
+                  std::string("job ") + std::to_string(id) + ": a job cannot move from " +
+                      JobStateName(from) + " to " + JobStateName(to));
   }
   std::lock_guard lock(mutex_);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
@@ -350,8 +355,12 @@ Status JobStore::Transition(std::int64_t id, JobState from, JobState to,
                      "attempts = attempts + (CASE WHEN ? = 'processing' THEN 1 ELSE 0 END) "
                      "WHERE id = ? AND state = ?");
   std::string to_name = JobStateName(to);
-  up.Bind(1, to_name).Bind(2, reason).Bind(3, now).Bind(4, to_name).Bind(5, id).Bind(
-      6, std::string(JobStateName(from)));
+  up.Bind(1, to_name)
+      .Bind(2, reason)
+      .Bind(3, now)
+      .Bind(4, to_name)
+      .Bind(5, id)
+      .Bind(6, std::string(JobStateName(from)));
   up.Step();
   Status st = up.status();
   if (st.ok() && sqlite3_changes(db_) != 1) {
@@ -368,7 +377,8 @@ Status JobStore::Transition(std::int64_t id, JobState from, JobState to,
 
 Result<JobRecord> JobStore::GetJob(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?").c_str());
+  SqliteStatement s(db_,
+                    (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?").c_str());
   s.Bind(1, id);
   if (s.Step()) return ReadJob(s);
   if (!s.status().ok()) return s.status();
@@ -390,10 +400,9 @@ Result<std::vector<JobRecord>> JobStore::ListJobs(std::optional<JobState> state)
 
 Result<std::vector<JobRecord>> JobStore::JobsOfSeries(const std::string& series_uid) {
   std::lock_guard lock(mutex_);
-  SqliteStatement s(
-      db_,
-      (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE series_uid = ? ORDER BY revision")
-          .c_str());
+  SqliteStatement s(db_, (std::string("SELECT ") + kJobColumns +
+                          " FROM jobs WHERE series_uid = ? ORDER BY revision")
+                             .c_str());
   s.Bind(1, series_uid);
   std::vector<JobRecord> out;
   while (s.Step()) out.push_back(ReadJob(s));

@@ -1,8 +1,8 @@
 #include "ctscreen/dicom/dimse_status.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace ctscreen::dicom {
 namespace {
@@ -19,19 +19,19 @@ struct Row {
 TEST(DimseStatusTest, EveryRowLiesInItsStandardRange) {
   const Row rows[] = {
       {ErrorCode::kOk, 0x0000, 0x0000},
-      {ErrorCode::kDiskFull, 0xA700, 0xA7FF},          // Refused: Out of Resources
+      {ErrorCode::kDiskFull, 0xA700, 0xA7FF},  // Refused: Out of Resources
       {ErrorCode::kSeriesLimit, 0xA700, 0xA7FF},
       {ErrorCode::kAssociationLimit, 0xA700, 0xA7FF},
       {ErrorCode::kIoError, 0xA700, 0xA7FF},
       {ErrorCode::kDatabase, 0xA700, 0xA7FF},
       {ErrorCode::kInternal, 0xA700, 0xA7FF},
-      {ErrorCode::kMissingUid, 0xA900, 0xA9FF},        // Error: Data Set does not match SOP Class
+      {ErrorCode::kMissingUid, 0xA900, 0xA9FF},  // Error: Data Set does not match SOP Class
       {ErrorCode::kUidMismatch, 0xA900, 0xA9FF},
       {ErrorCode::kNotCt, 0xA900, 0xA9FF},
       {ErrorCode::kPixelDataMissing, 0xA900, 0xA9FF},
       {ErrorCode::kPixelDataLength, 0xA900, 0xA9FF},
       {ErrorCode::kAbsurdSize, 0xA900, 0xA9FF},
-      {ErrorCode::kUnparseable, 0xC000, 0xCFFF},       // Error: Cannot understand
+      {ErrorCode::kUnparseable, 0xC000, 0xCFFF},  // Error: Cannot understand
       {ErrorCode::kMalformedUid, 0xC000, 0xCFFF},
       {ErrorCode::kDuplicateRejected, 0x0111, 0x0111},  // Duplicate SOP Instance
       {ErrorCode::kGeometry, 0xC000, 0xCFFF},
@@ -49,12 +49,18 @@ TEST(DimseStatusTest, EveryRowLiesInItsStandardRange) {
 }
 
 TEST(DimseStatusTest, EachInstanceDefectHasItsOwnCode) {
-  const ErrorCode defects[] = {ErrorCode::kUnparseable,      ErrorCode::kMissingUid,
-                               ErrorCode::kMalformedUid,     ErrorCode::kUidMismatch,
-                               ErrorCode::kNotCt,            ErrorCode::kPixelDataMissing,
-                               ErrorCode::kPixelDataLength,  ErrorCode::kAbsurdSize,
-                               ErrorCode::kDiskFull,         ErrorCode::kSeriesLimit,
-                               ErrorCode::kAssociationLimit, ErrorCode::kDuplicateRejected};
+  const ErrorCode defects[] = {ErrorCode::kUnparseable,
+                               ErrorCode::kMissingUid,
+                               ErrorCode::kMalformedUid,
+                               ErrorCode::kUidMismatch,
+                               ErrorCode::kNotCt,
+                               ErrorCode::kPixelDataMissing,
+                               ErrorCode::kPixelDataLength,
+                               ErrorCode::kAbsurdSize,
+                               ErrorCode::kDiskFull,
+                               ErrorCode::kSeriesLimit,
+                               ErrorCode::kAssociationLimit,
+                               ErrorCode::kDuplicateRejected};
   std::set<std::uint16_t> seen;
   for (auto code : defects) {
     EXPECT_TRUE(seen.insert(DimseStatusFor(code)).second) << core::ErrorCodeName(code);

@@ -1,14 +1,13 @@
 #include "ctscreen/dicom/instance_inspector.h"
 
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcdatset.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 
@@ -65,35 +64,38 @@ TEST_F(InstanceInspectorTest, EachDefectHasItsCode) {
                 .status()
                 .code(),
             ErrorCode::kMissingUid);
-  EXPECT_EQ(InspectEdited([](DcmDataset& ds) {
-              ds.putAndInsertString(DCM_StudyInstanceUID, "1.02.3");
-            }).status().code(),
-            ErrorCode::kMalformedUid);
+  EXPECT_EQ(
+      InspectEdited([](DcmDataset& ds) { ds.putAndInsertString(DCM_StudyInstanceUID, "1.02.3"); })
+          .status()
+          .code(),
+      ErrorCode::kMalformedUid);
   EXPECT_EQ(InspectEdited([](DcmDataset& ds) { ds.putAndInsertString(DCM_Modality, "MR"); })
                 .status()
                 .code(),
             ErrorCode::kNotCt);
-  EXPECT_EQ(InspectEdited([](DcmDataset& ds) {
-              ds.putAndInsertString(DCM_SOPClassUID, UID_MRImageStorage);
-            }).status().code(),
+  EXPECT_EQ(InspectEdited(
+                [](DcmDataset& ds) { ds.putAndInsertString(DCM_SOPClassUID, UID_MRImageStorage); })
+                .status()
+                .code(),
             ErrorCode::kNotCt);
-  EXPECT_EQ(InspectEdited([](DcmDataset& ds) { ds.findAndDeleteElement(DCM_PixelData); })
-                .status()
-                .code(),
-            ErrorCode::kPixelDataMissing);
-  EXPECT_EQ(InspectEdited([](DcmDataset& ds) { ds.putAndInsertUint16(DCM_Rows, 65); })
-                .status()
-                .code(),
-            ErrorCode::kPixelDataLength);
+  EXPECT_EQ(
+      InspectEdited([](DcmDataset& ds) { ds.findAndDeleteElement(DCM_PixelData); }).status().code(),
+      ErrorCode::kPixelDataMissing);
+  EXPECT_EQ(
+      InspectEdited([](DcmDataset& ds) { ds.putAndInsertUint16(DCM_Rows, 65); }).status().code(),
+      ErrorCode::kPixelDataLength);
   EXPECT_EQ(InspectEdited([](DcmDataset& ds) {
               ds.putAndInsertUint16(DCM_Rows, 65535);
               ds.putAndInsertUint16(DCM_Columns, 65535);
-            }).status().code(),
-            ErrorCode::kAbsurdSize);
-  EXPECT_EQ(InspectEdited([](DcmDataset& ds) { ds.putAndInsertString(DCM_NumberOfFrames, "99999"); })
+            })
                 .status()
                 .code(),
             ErrorCode::kAbsurdSize);
+  EXPECT_EQ(
+      InspectEdited([](DcmDataset& ds) { ds.putAndInsertString(DCM_NumberOfFrames, "99999"); })
+          .status()
+          .code(),
+      ErrorCode::kAbsurdSize);
 }
 
 TEST_F(InstanceInspectorTest, GarbageIsUnparseable) {

@@ -1,8 +1,8 @@
 #include "ctscreen/ingest/ingest_service.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "ingest_test_support.h"
 

@@ -1,12 +1,11 @@
 // A storage folder, job store and ingest service on a fake clock, for the ingest tests.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <memory>
-
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "ctscreen/core/clock.h"
@@ -19,8 +18,8 @@ namespace ctscreen::ingest {
 class IngestFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("ctscreen-ingest-" + std::to_string(::getpid()));
+    root_ =
+        std::filesystem::temp_directory_path() / ("ctscreen-ingest-" + std::to_string(::getpid()));
     std::filesystem::remove_all(root_);
     config_.storage.dir = (root_ / "storage").string();
     config_.storage.min_free_mb = 1;

@@ -36,7 +36,7 @@ TEST_F(SeriesTrackerTest, SkipRules) {
   EXPECT_EQ(service_->tracker().Tick(), 2);
   auto scout = (*store_->JobsOfSeries("1.2.3.2"))[0];
   EXPECT_EQ(scout.state, JobState::kSkipped);
-  EXPECT_EQ(scout.reason, "all 4 instances have a skipped image type (series.skip_image_types)");
+  EXPECT_EQ(scout.reason, "every instance (4) has a skipped image type (series.skip_image_types)");
   auto tiny = (*store_->JobsOfSeries("1.2.3.3"))[0];
   EXPECT_EQ(tiny.state, JobState::kSkipped);
   EXPECT_EQ(tiny.reason, "2 usable slices; series.min_slices is 3");

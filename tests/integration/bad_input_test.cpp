@@ -1,14 +1,13 @@
 // Every bad instance gets its own DIMSE status and a logged reason, while a good series on
 // another association goes through untouched.
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcdatset.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "raw_store_scu.h"
@@ -77,9 +76,8 @@ TEST(BadInputTest, EachDefectGetsItsStatusWhileAGoodSeriesGoesThrough) {
     auto outcome = server.StoreOne(file);
     EXPECT_EQ(outcome.status, c.status) << c.name << "\n" << outcome.output;
     EXPECT_FALSE(outcome.error_comment.empty()) << c.name;
-    EXPECT_NE(server.log().find(c.reason_fragment), std::string::npos)
-        << c.name << " reason not logged:\n"
-        << server.log();
+    EXPECT_TRUE(server.WaitForLog(c.reason_fragment)) << c.name << " reason not logged:\n"
+                                                      << server.log();
     auto rec = store->FindInstance(SopInstanceUidOf(file));
     EXPECT_TRUE(rec.ok() && !rec->has_value()) << c.name << " was indexed";
   }
@@ -127,7 +125,7 @@ TEST(BadInputTest, DiskBelowMinimumIsOutOfResources) {
   auto file = WriteCtSeries(spec, server.work_dir() + "/in")[0];
   auto outcome = server.StoreOne(file);
   EXPECT_EQ(outcome.status, 0xA700) << outcome.output;
-  EXPECT_NE(server.log().find("storage.min_free_mb is 1000000000"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("storage.min_free_mb is 1000000000"));
   EXPECT_EQ(*server.OpenStore()->CountInstances(spec.series_uid, false), 0);
   EXPECT_EQ(server.Echo().exit_code, 0);
 }
@@ -148,7 +146,7 @@ TEST(BadInputTest, PerSeriesLimitRefusesTheRest) {
   });
   auto outcome = server.StoreOne(ninth);
   EXPECT_EQ(outcome.status, 0xA701) << outcome.output;
-  EXPECT_NE(server.log().find("series.max_instances is 5"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("series.max_instances is 5"));
 }
 
 TEST(BadInputTest, PerAssociationLimitRefusesTheRest) {
@@ -160,8 +158,8 @@ TEST(BadInputTest, PerAssociationLimitRefusesTheRest) {
   WriteCtSeries(spec, server.work_dir() + "/in");
   server.Send({server.work_dir() + "/in"});
   EXPECT_EQ(*server.OpenStore()->CountInstances(spec.series_uid, false), 3);
-  EXPECT_NE(server.log().find("refused with 0xA702"), std::string::npos) << server.log();
-  EXPECT_NE(server.log().find("3 instances stored, 2 failed"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("refused with 0xA702")) << server.log();
+  EXPECT_TRUE(server.WaitForLog("3 instances stored, 2 failed"));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // kill -9 in the middle of a transfer, restart: every acknowledged instance is present and
 // indexed, nothing half-written remains, and the job state is consistent.
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,8 +10,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "server_under_test.h"
@@ -52,8 +52,8 @@ TEST(DurabilityTest, KillNineDuringTransferLosesNothingAcknowledged) {
   auto files = WriteCtSeries(spec, server.work_dir() + "/in");
 
   const std::string sender_log = server.work_dir() + "/storescu.log";
-  std::vector<std::string> argv = {"storescu", "-v", "-aec", "CTSCREEN", "127.0.0.1",
-                                   std::to_string(server.port())};
+  std::vector<std::string> argv = {"storescu", "-v",        "-aec",
+                                   "CTSCREEN", "127.0.0.1", std::to_string(server.port())};
   argv.insert(argv.end(), files.begin(), files.end());
   pid_t sender = Spawn(argv, sender_log);
   // Kill once a good part of the series is acknowledged, while the rest is still flowing.
@@ -69,7 +69,7 @@ TEST(DurabilityTest, KillNineDuringTransferLosesNothingAcknowledged) {
   ASSERT_LT(acked.size(), files.size()) << "the transfer finished before the kill";
 
   ASSERT_TRUE(server.Start({"series.quiet_period_s=2"})) << server.log();
-  EXPECT_NE(server.log().find("spool reconciled"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("spool reconciled"));
   EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
   auto store = server.OpenStore();
   for (const auto& f : acked) {
@@ -106,6 +106,36 @@ TEST(DurabilityTest, KillNineDuringTransferLosesNothingAcknowledged) {
   EXPECT_EQ((*jobs)[1].instance_count, 300);
 }
 
+TEST(DurabilityTest, SenderKilledMidTransferLeavesNoDebris) {
+  ServerUnderTest server("sendergone");
+  ASSERT_TRUE(server.Start()) << server.log();
+  CtSeriesSpec spec;
+  spec.slices = 200;
+  spec.rows = spec.columns = 256;
+  spec.series_uid = NewTestUid();
+  auto files = WriteCtSeries(spec, server.work_dir() + "/in");
+  const std::string sender_log = server.work_dir() + "/storescu.log";
+  std::vector<std::string> argv = {"storescu", "-v", "-aec", "CTSCREEN", "127.0.0.1",
+                                   std::to_string(server.port())};
+  argv.insert(argv.end(), files.begin(), files.end());
+  pid_t sender = Spawn(argv, sender_log);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (CountOccurrences(ReadFile(sender_log), "(Success)") < 30 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  StopProcess(sender, SIGKILL);
+  auto acked = AcknowledgedFiles(ReadFile(sender_log));
+  ASSERT_TRUE(server.WaitForLog("from STORESCU@127.0.0.1 aborted")) << server.log();
+  // Nothing half-received stays behind, everything acknowledged is kept, the server serves on.
+  EXPECT_TRUE(fs::is_empty(server.storage_dir() + "/incoming"));
+  auto store = server.OpenStore();
+  for (const auto& f : acked) {
+    EXPECT_TRUE(store->FindInstance(SopInstanceUidOf(f))->has_value()) << f;
+  }
+  EXPECT_EQ(server.Echo().exit_code, 0);
+}
+
 TEST(DurabilityTest, QuietPeriodResumesAfterRestart) {
   ServerUnderTest server("resume");
   ASSERT_TRUE(server.Start({"series.quiet_period_s=3"})) << server.log();
@@ -116,7 +146,7 @@ TEST(DurabilityTest, QuietPeriodResumesAfterRestart) {
   ASSERT_EQ(server.Send({server.work_dir() + "/in"}).exit_code, 0);
   server.Stop();  // before the quiet period ends
   ASSERT_TRUE(server.Start({"series.quiet_period_s=3"})) << server.log();
-  EXPECT_NE(server.log().find("1 series resume their quiet period"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("1 series resume their quiet period"));
   ASSERT_TRUE(server.WaitForSeriesComplete(spec.series_uid, 15));
   auto jobs = server.OpenStore()->JobsOfSeries(spec.series_uid);
   ASSERT_EQ(jobs->size(), 1u);

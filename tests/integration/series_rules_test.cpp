@@ -1,12 +1,12 @@
 // Quiet-period completion, late instances, duplicates and skip rules, end to end.
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcdatset.h>
-#include <gtest/gtest.h>
 
 #include "ct_series_writer.h"
 #include "server_under_test.h"
@@ -111,8 +111,7 @@ TEST(SeriesRulesTest, LocalizersAndShortSeriesAreSkippedWithReason) {
   short_series.slices = 4;
   short_series.series_uid = NewTestUid();
   WriteCtSeries(short_series, server.work_dir() + "/short");
-  ASSERT_EQ(server.Send({server.work_dir() + "/scout", server.work_dir() + "/short"}).exit_code,
-            0);
+  ASSERT_EQ(server.Send({server.work_dir() + "/scout", server.work_dir() + "/short"}).exit_code, 0);
   ASSERT_TRUE(server.WaitForSeriesComplete(scout.series_uid, 10));
   ASSERT_TRUE(server.WaitForSeriesComplete(short_series.series_uid, 10));
   auto store = server.OpenStore();
@@ -128,8 +127,8 @@ TEST(SeriesRulesTest, WrongConfigurationIsRefusedWithFileAndLine) {
   ServerUnderTest server("badconfig");
   const std::string config = server.work_dir() + "/bad.yaml";
   std::ofstream(config) << "listener:\n  aet: CTSCREEN\n  prot: 11112\n";
-  auto r = RunCommand(BinaryDir() + "/src/app/ctscreen serve --config " + config +
-                      " --check-config");
+  auto r =
+      RunCommand(BinaryDir() + "/src/app/ctscreen serve --config " + config + " --check-config");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("bad.yaml:3: unknown key 'listener.prot'"), std::string::npos)
       << r.output;

@@ -16,9 +16,9 @@ namespace fs = std::filesystem;
 ServerUnderTest::ServerUnderTest(const std::string& name) {
   // DCMTK's peers (and ours) wait on Nagle's algorithm for every response without it.
   ::setenv("TCP_NODELAY", "1", 1);
-  work_dir_ = (fs::temp_directory_path() /
-               ("ctscreen-it-" + name + "-" + std::to_string(::getpid())))
-                  .string();
+  work_dir_ =
+      (fs::temp_directory_path() / ("ctscreen-it-" + name + "-" + std::to_string(::getpid())))
+          .string();
   fs::remove_all(work_dir_);
   fs::create_directories(work_dir_);
   storage_dir_ = work_dir_ + "/storage";
@@ -76,7 +76,18 @@ void ServerUnderTest::Kill9() {
   pid_ = -1;
 }
 
-std::string ServerUnderTest::log() const { return ReadFile(log_path_); }
+std::string ServerUnderTest::log() const {
+  return ReadFile(log_path_);
+}
+
+bool ServerUnderTest::WaitForLog(const std::string& text, double timeout_s) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  do {
+    if (log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
 
 std::unique_ptr<jobs::JobStore> ServerUnderTest::OpenStore() const {
   auto store = jobs::JobStore::Open(storage_dir_ + "/jobs.sqlite");
@@ -115,8 +126,8 @@ CommandResult ServerUnderTest::Send(const std::vector<std::string>& paths,
 
 StoreOutcome ServerUnderTest::StoreOne(const std::string& file) const {
   StoreOutcome out;
-  auto r = RunCommand("storescu -d -aet STORESCU -aec CTSCREEN 127.0.0.1 " +
-                      std::to_string(port_) + " " + file);
+  auto r = RunCommand("storescu -d -aet STORESCU -aec CTSCREEN 127.0.0.1 " + std::to_string(port_) +
+                      " " + file);
   out.output = r.output;
   std::smatch m;
   if (std::regex_search(r.output, m, std::regex("DIMSE Status\\s*: 0x([0-9a-fA-F]{4})"))) {

@@ -31,6 +31,8 @@ class ServerUnderTest {
   void Stop();   // SIGTERM, wait
   void Kill9();  // the crash case
   std::string log() const;
+  // Polls the log for `text`: lines written when an association ends can trail the peer's exit.
+  bool WaitForLog(const std::string& text, double timeout_s = 5) const;
 
   // Opens the job store read-write (WAL lets it run beside the server).
   std::unique_ptr<jobs::JobStore> OpenStore() const;

@@ -1,10 +1,9 @@
 #include "ctscreen/jobs/job_store.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 namespace ctscreen::jobs {
 namespace {

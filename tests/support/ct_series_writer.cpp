@@ -1,20 +1,20 @@
 #include "ct_series_writer.h"
 
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <vector>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
+#include <dcmtk/dcmdata/dcrlerp.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpeg/djrplol.h>
 #include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
-#include <dcmtk/dcmdata/dcrlerp.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
 
 namespace ctscreen::testing {
 namespace {
@@ -113,8 +113,8 @@ std::vector<std::string> WriteCtSeries(const CtSeriesSpec& in, const std::string
         double dx = (x - spec.columns / 2.0) / (spec.columns * 0.4);
         double dy = (y - spec.rows / 2.0) / (spec.rows * 0.3);
         double r = std::sqrt(dx * dx + dy * dy);
-        int hu = r < 1.0 ? 40 + static_cast<int>(30 * std::sin(r * 12 + z * 0.3 + spec.seed))
-                         : -1000;
+        int hu =
+            r < 1.0 ? 40 + static_cast<int>(30 * std::sin(r * 12 + z * 0.3 + spec.seed)) : -1000;
         pixels[static_cast<size_t>(y) * spec.columns + x] = static_cast<Sint16>(hu);
       }
     }
@@ -146,8 +146,8 @@ std::vector<std::string> WriteCtSeries(const CtSeriesSpec& in, const std::string
     if (file.saveFile(path.c_str(), xfer).bad()) Fail("cannot write " + path);
     if (ts == "j2k") {
       // DCMTK has no JPEG 2000 codec; GDCM's command-line converter does it losslessly.
-      const std::string cmd = "gdcmconv --j2k " + path + " " + path + ".j2k && mv " + path +
-                              ".j2k " + path;
+      const std::string cmd =
+          "gdcmconv --j2k " + path + " " + path + ".j2k && mv " + path + ".j2k " + path;
       if (std::system(cmd.c_str()) != 0) Fail("gdcmconv --j2k failed on " + path);
     }
     paths.push_back(path);

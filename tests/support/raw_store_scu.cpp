@@ -1,15 +1,15 @@
 #include "raw_store_scu.h"
 
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/dul.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 namespace ctscreen::testing {
 
@@ -52,8 +52,7 @@ RawStoreResult RawStore(const std::string& host, int port, const std::string& ca
   command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance_uid.c_str());
   command.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, EXS_LittleEndianImplicit);
   const std::string command_file = data_set_file + ".command";
-  command.saveFile(command_file.c_str(), EXS_LittleEndianImplicit, EET_ExplicitLength,
-                   EGL_withGL);
+  command.saveFile(command_file.c_str(), EXS_LittleEndianImplicit, EET_ExplicitLength, EGL_withGL);
   auto slurp = [](const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -114,8 +113,7 @@ void WriteDataSetOnly(const std::string& part10_file, const std::string& out) {
 
 namespace ctscreen::testing {
 
-HeldAssociation::HeldAssociation(const std::string& host, int port,
-                                 const std::string& called_aet) {
+HeldAssociation::HeldAssociation(const std::string& host, int port, const std::string& called_aet) {
   if (ASC_initializeNetwork(NET_REQUESTOR, 0, 30, &net_).bad()) return;
   T_ASC_Parameters* params = nullptr;
   ASC_createAssociationParameters(&params, ASC_DEFAULTMAXPDU);

@@ -12,7 +12,7 @@ struct T_ASC_Association;
 namespace ctscreen::testing {
 
 struct RawStoreResult {
-  bool answered = false;        // a C-STORE response came back
+  bool answered = false;  // a C-STORE response came back
   std::uint16_t status = 0xFFFF;
   std::string error_comment;
   std::string error;  // why nothing came back

@@ -12,20 +12,27 @@ int main(int argc, char** argv) {
   std::string out;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string key = argv[i], value = argv[i + 1];
-    if (key == "--out") out = value;
-    else if (key == "--slices") spec.slices = std::atoi(value.c_str());
-    else if (key == "--rows") spec.rows = std::atoi(value.c_str());
-    else if (key == "--columns") spec.columns = std::atoi(value.c_str());
-    else if (key == "--ts") spec.transfer_syntax = value;
-    else if (key == "--seed") spec.seed = std::atoi(value.c_str());
+    if (key == "--out")
+      out = value;
+    else if (key == "--slices")
+      spec.slices = std::atoi(value.c_str());
+    else if (key == "--rows")
+      spec.rows = std::atoi(value.c_str());
+    else if (key == "--columns")
+      spec.columns = std::atoi(value.c_str());
+    else if (key == "--ts")
+      spec.transfer_syntax = value;
+    else if (key == "--seed")
+      spec.seed = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "make_ct_series: unknown option %s\n", key.c_str());
       return 2;
     }
   }
   if (out.empty()) {
-    std::fprintf(stderr, "usage: make_ct_series --out DIR [--slices N] [--rows R] [--columns C] "
-                         "[--ts SYNTAX] [--seed S]\n");
+    std::fprintf(stderr,
+                 "usage: make_ct_series --out DIR [--slices N] [--rows R] [--columns C] "
+                 "[--ts SYNTAX] [--seed S]\n");
     return 2;
   }
   auto paths = ctscreen::testing::WriteCtSeries(spec, out);

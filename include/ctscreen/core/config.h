@@ -48,8 +48,8 @@ struct SeriesOptions {
   double quiet_period_s = 10;
   int min_slices = 20;
   std::vector<std::string> skip_image_types = {"LOCALIZER"};
-  int max_instances = 5000;           // per series; more is refused (Out of Resources)
-  int max_rows_columns = 4096;        // larger Rows or Columns is an absurd size
+  int max_instances = 5000;     // per series; more is refused (Out of Resources)
+  int max_rows_columns = 4096;  // larger Rows or Columns is an absurd size
   DuplicatePolicy duplicate_policy = DuplicatePolicy::kReplace;
 };
 

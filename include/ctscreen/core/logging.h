@@ -3,10 +3,10 @@
 // values from ingest::InstanceInfo and friends, which do not hold those attributes.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "ctscreen/core/config.h"
 

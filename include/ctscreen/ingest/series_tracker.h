@@ -20,9 +20,9 @@
 namespace ctscreen::ingest {
 
 enum class Admission {
-  kStore,             // new, or a changed copy to replace the stored one
-  kIgnoreIdentical,   // the same content is already stored: acknowledge, store nothing
-  kKeepFirst,         // changed copy, policy keep_first: acknowledge, drop it
+  kStore,            // new, or a changed copy to replace the stored one
+  kIgnoreIdentical,  // the same content is already stored: acknowledge, store nothing
+  kKeepFirst,        // changed copy, policy keep_first: acknowledge, drop it
 };
 
 class SeriesTracker {
