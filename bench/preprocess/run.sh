@@ -15,7 +15,8 @@ trap 'rm -rf "$WORK"' EXIT
 echo "## preprocess"
 echo
 echo "Machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(date -u +%Y-%m-%d)."
-echo "Build: ${BUILD} ($(grep CMAKE_BUILD_TYPE: "$BUILD/CMakeCache.txt" | cut -d= -f2))."
+TYPE=$(grep CMAKE_BUILD_TYPE: "$BUILD/CMakeCache.txt" | cut -d= -f2)
+echo "Build: ${BUILD} (${TYPE:-RelWithDebInfo}); load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
 for ts in explicit jpeg-ls; do
   "$BUILD/tests/make_ct_series" --out "$WORK/$ts" --slices 300 --rows 512 --columns 512 \
     --ts "$ts" >/dev/null 2>&1

@@ -45,11 +45,16 @@ TEST(WindowTest, BufferVersionMatchesScalarAtEdges) {
     EXPECT_EQ(out[0], 0.0f);
     EXPECT_EQ(out[9], 1.0f);
   }
-  float edges[2];
-  const float lung_edges[] = {-150, 350};
-  ApplyWindow(lung_edges, 2, lung, edges);
-  EXPECT_EQ(edges[0], 0.0f);
-  EXPECT_EQ(edges[1], 1.0f);
+  // Exact at both edges of every window, also in the vectorised buffer loop.
+  for (const Window& w : {lung, lesion, Window{-1350, 150}, Window{-600, 1000}}) {
+    float edges[8];
+    const float in[8] = {w.low, w.high, w.low, w.high, w.low, w.high, w.low, w.high};
+    ApplyWindow(in, 8, w, edges);
+    for (int n = 0; n < 8; n += 2) {
+      EXPECT_EQ(edges[n], 0.0f) << w.low;
+      EXPECT_EQ(edges[n + 1], 1.0f) << w.high;
+    }
+  }
 }
 
 }  // namespace
