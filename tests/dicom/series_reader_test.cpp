@@ -199,6 +199,39 @@ TEST_F(SeriesReaderTest, SignedUnsignedInterceptsAndPaddingGiveTheSameHu) {
   }
 }
 
+TEST_F(SeriesReaderTest, RescaleIsAppliedPerSlice) {
+  AnalyticSpec spec;
+  spec.size = 32;
+  spec.slices = 24;
+  auto files = WriteAnalyticSeries(spec, Dir("a"));
+  auto reference = Read(files);
+  ASSERT_TRUE(reference.ok());
+  // Same HU stored two other ways: slope 0.5 with doubled values, intercept -1000 with values
+  // 24 lower.
+  auto rewrite = [&](int which, const char* slope, const char* intercept, int factor,
+                     int offset) {
+    const std::string path = Dir("slice" + std::to_string(which) + ".dcm");
+    ::ctscreen::testing::EditDataSet(files[which], path, [&](DcmDataset& ds) {
+      const Uint16* pixels = nullptr;
+      unsigned long count = 0;
+      ASSERT_TRUE(ds.findAndGetUint16Array(DCM_PixelData, pixels, &count).good());
+      std::vector<Uint16> stored(pixels, pixels + count);
+      for (Uint16& v : stored) {
+        v = static_cast<Uint16>(static_cast<Sint16>(v) * factor + offset);
+      }
+      ds.putAndInsertUint16Array(DCM_PixelData, stored.data(), count);
+      ds.putAndInsertString(DCM_RescaleSlope, slope);
+      ds.putAndInsertString(DCM_RescaleIntercept, intercept);
+    });
+    files[which] = path;
+  };
+  rewrite(3, "0.5", "-1024", 2, 0);
+  rewrite(9, "1", "-1000", 1, -24);
+  auto ct = Read(files);
+  ASSERT_TRUE(ct.ok()) << ct.status().ToString();
+  EXPECT_EQ(Voxels(*ct), Voxels(*reference));
+}
+
 TEST_F(SeriesReaderTest, SphereSurvivesReadResampleAndBackMapping) {
   AnalyticSpec spec;
   spec.size = 128;
