@@ -3,7 +3,10 @@
 #include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
 
+#include <thread>
+
 #include "ctscreen/imaging/preprocess.h"
+#include "separable_resample.h"
 
 namespace ctscreen::imaging {
 namespace {
@@ -36,7 +39,12 @@ core::Result<typename Out::Pointer> Resample(const In& input, const GeometryInfo
 
 }  // namespace
 
-core::Result<FloatImage::Pointer> ResampleCt(const HuImage& ct, const GeometryInfo& grid) {
+core::Result<FloatImage::Pointer> ResampleCt(const HuImage& ct, const GeometryInfo& grid,
+                                             ResampleMethod method) {
+  if (method == ResampleMethod::kAuto && CanResampleSeparably(GeometryOf(ct), grid)) {
+    return SeparableResample(ct, grid, static_cast<float>(kAirHu),
+                             static_cast<int>(std::thread::hardware_concurrency()));
+  }
   return Resample<HuImage, FloatImage, itk::LinearInterpolateImageFunction<HuImage, double>>(
       ct, grid, static_cast<float>(kAirHu));
 }

@@ -20,8 +20,14 @@ core::Result<IndexBox> MaskCropBox(const LabelImage& mask, const GeometryInfo& s
 GeometryInfo ModelGridFor(const GeometryInfo& source, const IndexBox& box,
                           const std::array<double, 3>& spacing_mm);
 
-// Linear interpolation of HU onto grid; outside the source is air.
-core::Result<FloatImage::Pointer> ResampleCt(const HuImage& ct, const GeometryInfo& grid);
+enum class ResampleMethod {
+  kAuto,  // separable trilinear when the grids' axes are parallel (axial CT), else ITK
+  kItk,   // always ITK's ResampleImageFilter (reference for tests and benchmarks)
+};
+
+// Linear interpolation of HU onto grid; outside the source (beyond half a voxel) is air.
+core::Result<FloatImage::Pointer> ResampleCt(const HuImage& ct, const GeometryInfo& grid,
+                                             ResampleMethod method = ResampleMethod::kAuto);
 // Nearest neighbour, so labels stay labels; outside the source is 0.
 core::Result<LabelImage::Pointer> ResampleLabels(const LabelImage& labels,
                                                  const GeometryInfo& grid);
