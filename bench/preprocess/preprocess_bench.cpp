@@ -119,9 +119,10 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.1f | %.1f |\n", stage, m, m / floor);
   }
   std::printf("| **total** | **%.1f** | **%.1f** |\n", total, total / floor);
-  std::printf("| (for reference, not in the total: the same resample with ITK's "
-              "ResampleImageFilter) | %.1f | %.1f |\n",
-              Median(ms["itk"]), Median(ms["itk"]) / floor);
+  std::printf(
+      "| (for reference, not in the total: the same resample with ITK's "
+      "ResampleImageFilter) | %.1f | %.1f |\n",
+      Median(ms["itk"]), Median(ms["itk"]) / floor);
   std::printf("| floor: one memcpy of the %.0f MB volume | %.1f | 1.0 |\n", volume_bytes / 1e6,
               floor);
   // Measured before the floor's own two buffers exist.

@@ -81,14 +81,14 @@ int RunAnalyze(int argc, char** argv) {
 
   const pipeline::AnalysisReport report = pipeline::RunAnalysis(options);
   if (report.status.ok()) {
-    std::printf("preprocessed in %.0f ms; wrote %s/preprocessed_lung.nrrd, "
-                "preprocessed_lesion.nrrd and result.json\n",
-                report.timings_ms.at("total"), options.out_dir.c_str());
+    std::printf(
+        "preprocessed in %.0f ms; wrote %s/preprocessed_lung.nrrd, "
+        "preprocessed_lesion.nrrd and result.json\n",
+        report.timings_ms.at("total"), options.out_dir.c_str());
     return 0;
   }
   if (pipeline::IsRejection(report.status)) {
-    std::fprintf(stderr, "ctscreen analyze: series rejected: %s\n",
-                 report.status.reason().c_str());
+    std::fprintf(stderr, "ctscreen analyze: series rejected: %s\n", report.status.reason().c_str());
     return 3;
   }
   std::fprintf(stderr, "ctscreen analyze: %s\n", report.status.ToString().c_str());

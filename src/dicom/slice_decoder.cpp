@@ -109,13 +109,13 @@ core::Status DecodeSliceHu(const SliceHeader& h, std::int16_t* hu) {
   if (IsJpeg2000(h.transfer_syntax_uid)) return DecodeJpeg2000(h, hu);
   DcmFileFormat file;
   OFCondition cond = file.loadFile(h.path.c_str());
-  if (cond.bad()) return Status(ErrorCode::kUnparseable, "cannot load " + h.path + ": " + cond.text());
+  if (cond.bad())
+    return Status(ErrorCode::kUnparseable, "cannot load " + h.path + ": " + cond.text());
   DcmDataset& ds = *file.getDataset();
   cond = ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
   if (cond.bad()) {
-    return Status(ErrorCode::kUnsupportedImage, "cannot decode the pixel data of " + h.path +
-                                                    " (" + h.transfer_syntax_uid +
-                                                    "): " + cond.text());
+    return Status(ErrorCode::kUnsupportedImage, "cannot decode the pixel data of " + h.path + " (" +
+                                                    h.transfer_syntax_uid + "): " + cond.text());
   }
   const Uint16* pixels = nullptr;
   unsigned long count = 0;

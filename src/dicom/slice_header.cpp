@@ -71,7 +71,8 @@ core::Result<SliceHeader> ReadSliceHeader(const std::string& path) {
   h.modality = GetString(ds, DCM_Modality);
   h.image_type = GetString(ds, DCM_ImageType);
   h.transfer_syntax_uid = GetString(*file.getMetaInfo(), DCM_TransferSyntaxUID);
-  if (h.transfer_syntax_uid.empty()) h.transfer_syntax_uid = DcmXfer(ds.getOriginalXfer()).getXferID();
+  if (h.transfer_syntax_uid.empty())
+    h.transfer_syntax_uid = DcmXfer(ds.getOriginalXfer()).getXferID();
   h.instance_number = GetInt(ds, DCM_InstanceNumber, 0);
 
   imaging::SliceGeometry& g = h.geometry;

@@ -1,9 +1,9 @@
 #include "ctscreen/imaging/components.h"
 
-#include <algorithm>
-
 #include <itkConnectedComponentImageFilter.h>
 #include <itkRegionOfInterestImageFilter.h>
+
+#include <algorithm>
 
 namespace ctscreen::imaging {
 namespace {
@@ -88,9 +88,9 @@ core::Result<std::vector<Component>> MeasureComponents(const LabelImage& mask,
     c.voxels = s.n;
     c.volume_ml = s.n * g.VoxelVolumeMm3() / 1000.0;
     // The mean of voxel centres is the centre of the mean index: the grid is affine.
-    c.centroid_mm = g.IndexToWorld(bounds.GetIndex()[0] + s.i / s.n,
-                                   bounds.GetIndex()[1] + s.j / s.n,
-                                   bounds.GetIndex()[2] + s.k / s.n);
+    c.centroid_mm =
+        g.IndexToWorld(bounds.GetIndex()[0] + s.i / s.n, bounds.GetIndex()[1] + s.j / s.n,
+                       bounds.GetIndex()[2] + s.k / s.n);
     for (int a = 0; a < 3; ++a) {
       c.box.begin[a] = static_cast<int>(bounds.GetIndex()[a] + s.lo[a]);
       c.box.size[a] = static_cast<int>(s.hi[a] - s.lo[a] + 1);

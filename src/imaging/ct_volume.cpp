@@ -16,7 +16,9 @@ typename Image::Pointer NewImage(const GeometryInfo& geometry) {
 
 }  // namespace
 
-GeometryInfo CtVolume::geometry() const { return GeometryOf(*image); }
+GeometryInfo CtVolume::geometry() const {
+  return GeometryOf(*image);
+}
 
 GeometryInfo GeometryOf(const itk::ImageBase<3>& image) {
   GeometryInfo g;

@@ -1,9 +1,9 @@
 #include "ctscreen/imaging/lung_mask.h"
 
+#include <itkConnectedComponentImageFilter.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <itkConnectedComponentImageFilter.h>
 
 namespace ctscreen::imaging {
 namespace {

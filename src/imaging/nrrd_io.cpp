@@ -1,10 +1,10 @@
 #include "ctscreen/imaging/nrrd_io.h"
 
-#include <cstdio>
-#include <cstring>
-
 #include <itkImageFileReader.h>
 #include <itkNrrdImageIOFactory.h>
+
+#include <cstdio>
+#include <cstring>
 
 #include "ctscreen/core/durable_file.h"
 

@@ -70,7 +70,8 @@ core::Result<IndexBox> MaskCropBox(const LabelImage& mask, const GeometryInfo& s
     const double margin = margin_mm / source.spacing[a];
     // Voxel centres inside the grown extent (edges at +-0.5 voxel from centres).
     const int b = std::max(0, static_cast<int>(std::ceil(lo_idx[a] - margin - 0.5)));
-    const int e = std::min(source.size[a] - 1, static_cast<int>(std::floor(hi_idx[a] + margin + 0.5)));
+    const int e =
+        std::min(source.size[a] - 1, static_cast<int>(std::floor(hi_idx[a] + margin + 0.5)));
     box.begin[a] = b;
     box.size[a] = e - b + 1;
   }

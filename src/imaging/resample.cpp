@@ -53,7 +53,7 @@ core::Result<LabelImage::Pointer> ResampleLabels(const LabelImage& labels,
                                                  const GeometryInfo& grid) {
   return Resample<LabelImage, LabelImage,
                   itk::NearestNeighborInterpolateImageFunction<LabelImage, double>>(labels, grid,
-                                                                                     0);
+                                                                                    0);
 }
 
 }  // namespace ctscreen::imaging

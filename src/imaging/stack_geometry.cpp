@@ -14,13 +14,21 @@ using core::Status;
 
 constexpr double kPi = 3.14159265358979323846;
 
-double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-double Norm(const Vec3& a) { return std::sqrt(Dot(a, a)); }
+double Dot(const Vec3& a, const Vec3& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+double Norm(const Vec3& a) {
+  return std::sqrt(Dot(a, a));
+}
 Vec3 Cross(const Vec3& a, const Vec3& b) {
   return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
-Vec3 Sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-Vec3 Scale(const Vec3& a, double s) { return {a[0] * s, a[1] * s, a[2] * s}; }
+Vec3 Sub(const Vec3& a, const Vec3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
+Vec3 Scale(const Vec3& a, double s) {
+  return {a[0] * s, a[1] * s, a[2] * s};
+}
 
 Status Defect(const char* name, const std::string& reason) {
   return Status(ErrorCode::kGeometry, std::string(name) + ": " + reason);
@@ -88,8 +96,7 @@ Status CheckSliceSizes(const std::vector<SliceGeometry>& slices, const StackLimi
       return Defect(kMixedSliceSize, buf);
     }
   }
-  if (ref.rows <= 0 || ref.columns <= 0 || ref.pixel_spacing[0] <= 0 ||
-      ref.pixel_spacing[1] <= 0) {
+  if (ref.rows <= 0 || ref.columns <= 0 || ref.pixel_spacing[0] <= 0 || ref.pixel_spacing[1] <= 0) {
     return Defect(kMissingGeometry, "Rows, Columns or PixelSpacing is missing or not positive");
   }
   return Status::Ok();
@@ -132,8 +139,8 @@ core::Result<Stack> BuildStack(const std::vector<SliceGeometry>& slices,
   }
   const int repeats = *std::max_element(group_sizes.begin(), group_sizes.end());
   if (repeats > 1) {
-    const bool all_same = std::all_of(group_sizes.begin(), group_sizes.end(),
-                                      [&](int g) { return g == repeats; });
+    const bool all_same =
+        std::all_of(group_sizes.begin(), group_sizes.end(), [&](int g) { return g == repeats; });
     if (all_same) {
       return Defect(kMultipleStacks,
                     Fmt("every one of the %.0f positions holds %.0f slices: the series contains "
@@ -153,12 +160,11 @@ core::Result<Stack> BuildStack(const std::vector<SliceGeometry>& slices,
 
   // Slices must lie on one line along the normal: a steady in-plane drift is a tilted gantry,
   // anything else several stacks side by side.
-  auto in_plane = [&](int i) {
-    return Sub(slices[i].position, Scale(normal, along[i]));
-  };
+  auto in_plane = [&](int i) { return Sub(slices[i].position, Scale(normal, along[i])); };
   const Vec3 base = in_plane(order[0]);
   double max_offset = 0;
-  for (int k = 1; k < n; ++k) max_offset = std::max(max_offset, Norm(Sub(in_plane(order[k]), base)));
+  for (int k = 1; k < n; ++k)
+    max_offset = std::max(max_offset, Norm(Sub(in_plane(order[k]), base)));
   if (max_offset > limits.in_plane_tolerance_mm) {
     const double length = along[order[n - 1]] - along[order[0]];
     const Vec3 drift = Scale(Sub(in_plane(order[n - 1]), base), 1 / length);

@@ -1,7 +1,6 @@
 #include "ctscreen/pipeline/analysis.h"
 
 #include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "ctscreen/core/durable_file.h"
@@ -26,7 +25,9 @@ json GeometryJson(const imaging::GeometryInfo& g) {
           {"direction", g.direction}};
 }
 
-json BoxJson(const imaging::IndexBox& b) { return {{"begin", b.begin}, {"size", b.size}}; }
+json BoxJson(const imaging::IndexBox& b) {
+  return {{"begin", b.begin}, {"size", b.size}};
+}
 
 }  // namespace
 
@@ -57,9 +58,9 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
     return report;
   };
   if (options.stop_after != "preprocess") {
-    return finish(core::Status(core::ErrorCode::kInvalidArgument,
-                               "--stop-after " + options.stop_after +
-                                   ": only 'preprocess' exists until the models do"));
+    return finish(core::Status(
+        core::ErrorCode::kInvalidArgument,
+        "--stop-after " + options.stop_after + ": only 'preprocess' exists until the models do"));
   }
   if (core::Status st = core::EnsureDirectory(options.out_dir); !st.ok()) return finish(st);
 
@@ -89,9 +90,9 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
   }
   result["source_crop"] = BoxJson(pre->inputs.source_crop);
   result["model_grid"] = GeometryJson(pre->inputs.lung.geometry);
-  result["windows_hu"] = {{"lung", {pre->inputs.lung.window.low, pre->inputs.lung.window.high}},
-                          {"lesion",
-                           {pre->inputs.lesion.window.low, pre->inputs.lesion.window.high}}};
+  result["windows_hu"] = {
+      {"lung", {pre->inputs.lung.window.low, pre->inputs.lung.window.high}},
+      {"lesion", {pre->inputs.lesion.window.low, pre->inputs.lesion.window.high}}};
 
   start = Clock::now();
   const std::string lung_path = options.out_dir + "/preprocessed_lung.nrrd";

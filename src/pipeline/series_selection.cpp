@@ -61,9 +61,9 @@ core::Result<SeriesSelection> SelectCtSeries(const std::string& dir, const Selec
     if (!best || headers.size() > by_series[*best].size()) best = &uid;
   }
   if (!best) {
-    return core::Status(core::ErrorCode::kNotFound,
-                        "no CT series to analyse in " + dir +
-                            (skipped.empty() ? "" : "; skipped " + skipped));
+    return core::Status(
+        core::ErrorCode::kNotFound,
+        "no CT series to analyse in " + dir + (skipped.empty() ? "" : "; skipped " + skipped));
   }
   selection.headers = std::move(by_series[*best]);
   selection.note = "chose series " + *best + " (" + std::to_string(selection.headers.size()) +

@@ -53,8 +53,8 @@ phantom::PhantomCase AnalyticCase(const AnalyticSpec& spec) {
       for (int i = 0; i < g.size[0]; ++i) {
         const phantom::Vec3 p = g.IndexToWorld(i, j, k);
         const bool outside_fov = spec.circular_fov && std::hypot(p[0], p[1]) > 0.95 * half;
-        c.hu.at(i, j, k) = outside_fov ? static_cast<std::int16_t>(spec.padding_hu)
-                                       : AnalyticHu(spec, p);
+        c.hu.at(i, j, k) =
+            outside_fov ? static_cast<std::int16_t>(spec.padding_hu) : AnalyticHu(spec, p);
       }
     }
   }

@@ -12,7 +12,7 @@
 namespace ctscreen::dicom::testing {
 
 struct AnalyticSpec {
-  int size = 96;           // columns = rows
+  int size = 96;  // columns = rows
   int slices = 40;
   double pixel_mm = 0.8;
   double slice_mm = 1.25;

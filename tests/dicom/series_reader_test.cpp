@@ -1,16 +1,16 @@
 #include "ctscreen/dicom/series_reader.h"
 
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <random>
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcdatset.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "analytic_series.h"
 #include "ct_series_writer.h"
@@ -23,10 +23,10 @@ namespace ctscreen::dicom {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using phantom::TransferSyntax;
 using testing::AnalyticSpec;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using testing::WriteAnalyticSeries;
 
 constexpr double kPi = 3.14159265358979323846;
@@ -74,7 +74,8 @@ TEST_F(SeriesReaderTest, HuGeometryAndSliceReferencesAreExact) {
   for (int k = 0; k < 40; ++k) {
     // Slice k's own instance sits exactly where the grid puts slice k.
     EXPECT_LT(Distance(ct->slices[k].position, g.IndexToWorld(0, 0, k)), 1e-4);
-    EXPECT_EQ(ct->slices[k].sop_instance_uid, ::ctscreen::testing::SopInstanceUidOf(ct->slices[k].file));
+    EXPECT_EQ(ct->slices[k].sop_instance_uid,
+              ::ctscreen::testing::SopInstanceUidOf(ct->slices[k].file));
   }
   const std::int16_t* hu = ct->image->GetBufferPointer();
   std::size_t n = 0;
@@ -208,8 +209,7 @@ TEST_F(SeriesReaderTest, RescaleIsAppliedPerSlice) {
   ASSERT_TRUE(reference.ok());
   // Same HU stored two other ways: slope 0.5 with doubled values, intercept -1000 with values
   // 24 lower.
-  auto rewrite = [&](int which, const char* slope, const char* intercept, int factor,
-                     int offset) {
+  auto rewrite = [&](int which, const char* slope, const char* intercept, int factor, int offset) {
     const std::string path = Dir("slice" + std::to_string(which) + ".dcm");
     ::ctscreen::testing::EditDataSet(files[which], path, [&](DcmDataset& ds) {
       const Uint16* pixels = nullptr;
@@ -299,11 +299,10 @@ TEST_F(SeriesReaderTest, GeometryDefectsInFilesAreRejectedWithTheirReason) {
                                                     "1\\0\\0\\0\\0\\-1");
                             })),
               StartsWith(imaging::kMixedOrientation));
-  EXPECT_THAT(reason(edited("spacing", 5,
-                            [](DcmDataset& ds) {
-                              ds.putAndInsertString(DCM_PixelSpacing, "0.9\\0.9");
-                            })),
-              StartsWith(imaging::kMixedSliceSize));
+  EXPECT_THAT(
+      reason(edited("spacing", 5,
+                    [](DcmDataset& ds) { ds.putAndInsertString(DCM_PixelSpacing, "0.9\\0.9"); })),
+      StartsWith(imaging::kMixedSliceSize));
   std::vector<std::string> dup = files;
   const std::string copy = Dir("dup.dcm");
   ::ctscreen::testing::EditDataSet(files[7], copy, [](DcmDataset& ds) {
@@ -333,9 +332,8 @@ TEST_F(SeriesReaderTest, MultiFrameAndMixedSeriesAreRefused) {
   spec.slices = 24;
   auto files = WriteAnalyticSeries(spec, Dir("a"));
   const std::string multi = Dir("multi.dcm");
-  ::ctscreen::testing::EditDataSet(files[3], multi, [](DcmDataset& ds) {
-    ds.putAndInsertString(DCM_NumberOfFrames, "2");
-  });
+  ::ctscreen::testing::EditDataSet(
+      files[3], multi, [](DcmDataset& ds) { ds.putAndInsertString(DCM_NumberOfFrames, "2"); });
   auto f = files;
   f[3] = multi;
   auto ct = Read(f);

@@ -15,7 +15,7 @@ TEST(ComponentsTest, VolumesAndCentroidsOfTwoBlocks) {
       for (int j = j0; j <= j1; ++j)
         for (int i = i0; i <= i1; ++i) mask->SetPixel({{i, j, k}}, 1);
   };
-  set(2, 11, 3, 12, 4, 8);     // 10 x 10 x 5 = 500 voxels
+  set(2, 11, 3, 12, 4, 8);      // 10 x 10 x 5 = 500 voxels
   set(30, 33, 20, 23, 20, 21);  // 4 x 4 x 2 = 32 voxels
   auto comps = MeasureComponents(*mask);
   ASSERT_TRUE(comps.ok());

@@ -65,9 +65,7 @@ TEST(PreprocessTest, WindowsAreExactOnAUniformVolume) {
   CtVolume ct;
   ct.image = NewHuImage(g);
   // Columns of constant HU at the window edges: linear interpolation of equal values is exact.
-  Fill<HuImage>(ct.image, [](const Vec3& p) {
-    return std::int16_t(p[0] < 0 ? -150 : 350);
-  });
+  Fill<HuImage>(ct.image, [](const Vec3& p) { return std::int16_t(p[0] < 0 ? -150 : 350); });
   PreprocessSpec spec;
   spec.spacing_mm = {1, 1, 2.5};
   spec.crop_margin_mm = 0;
@@ -77,7 +75,7 @@ TEST(PreprocessTest, WindowsAreExactOnAUniformVolume) {
   const auto& lung = out->lung;
   ASSERT_EQ(lung.geometry.size, g.size);
   const int nx = lung.geometry.size[0];
-  for (int i : {0, 5, 19}) EXPECT_EQ(lung.voxels[i], 0.0f) << i;   // -150 HU
+  for (int i : {0, 5, 19}) EXPECT_EQ(lung.voxels[i], 0.0f) << i;    // -150 HU
   for (int i : {20, 30, 39}) EXPECT_EQ(lung.voxels[i], 1.0f) << i;  // 350 HU
   EXPECT_EQ(out->lesion.voxels[nx - 1], 1.0f);
   EXPECT_FLOAT_EQ(out->lesion.voxels[0], (1024.0f - 150) / 1374.0f);
@@ -166,7 +164,8 @@ TEST(ResampleTest, SeparablePathMatchesItk) {
       const float* a = (*fast)->GetBufferPointer();
       const float* b = (*itk)->GetBufferPointer();
       float worst = 0;
-      for (std::size_t n = 0; n < grid.VoxelCount(); ++n) worst = std::max(worst, std::abs(a[n] - b[n]));
+      for (std::size_t n = 0; n < grid.VoxelCount(); ++n)
+        worst = std::max(worst, std::abs(a[n] - b[n]));
       EXPECT_LT(worst, 0.01f) << "feet_first " << feet_first << " box " << box.size[0];
     }
   }

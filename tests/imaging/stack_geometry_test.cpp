@@ -1,10 +1,10 @@
 #include "ctscreen/imaging/stack_geometry.h"
 
-#include <algorithm>
-#include <random>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
 
 namespace ctscreen::imaging {
 namespace {

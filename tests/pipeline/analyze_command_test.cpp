@@ -1,15 +1,14 @@
 // `ctscreen analyze --stop-after preprocess` end to end on a phantom case: series selection
 // beside a scout, NRRD outputs on the model grid, result.json, and exit code 3 for a rejected
 // series.
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "ct_series_writer.h"
@@ -20,8 +19,8 @@ namespace ctscreen::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 class AnalyzeCommandTest : public ::testing::Test {
  protected:
@@ -103,8 +102,8 @@ TEST_F(AnalyzeCommandTest, WritesPreprocessedVolumesAndResult) {
                                    std::to_string(size[1].get<int>()) + " " +
                                    std::to_string(size[2].get<int>()));
     EXPECT_EQ(header["space directions"], "(1,0,0) (0,1,0) (0,0,2.5)");
-    const std::size_t voxels = size[0].get<std::size_t>() * size[1].get<std::size_t>() *
-                               size[2].get<std::size_t>();
+    const std::size_t voxels =
+        size[0].get<std::size_t>() * size[1].get<std::size_t>() * size[2].get<std::size_t>();
     EXPECT_GE(fs::file_size(out / name), voxels * sizeof(float));
   }
 }
@@ -135,12 +134,10 @@ TEST_F(AnalyzeCommandTest, GeometryDefectExitsWithThreeAndTheReason) {
 TEST_F(AnalyzeCommandTest, UsageErrors) {
   EXPECT_EQ(Analyze("").exit_code, 2);
   EXPECT_EQ(Analyze((case_dir_ / "dicom").string()).exit_code, 2);
-  EXPECT_EQ(Analyze((case_dir_ / "dicom").string() + " --out /tmp/x --stop-after lesions")
-                .exit_code,
-            2);
-  EXPECT_EQ(Analyze((root_ / "nothing_here").string() + " --out " + (root_ / "o").string())
-                .exit_code,
-            1);
+  EXPECT_EQ(
+      Analyze((case_dir_ / "dicom").string() + " --out /tmp/x --stop-after lesions").exit_code, 2);
+  EXPECT_EQ(
+      Analyze((root_ / "nothing_here").string() + " --out " + (root_ / "o").string()).exit_code, 1);
 }
 
 }  // namespace

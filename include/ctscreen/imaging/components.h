@@ -12,9 +12,9 @@ namespace ctscreen::imaging {
 struct Component {
   int id = 0;  // 1 = largest
   std::size_t voxels = 0;
-  double volume_ml = 0;         // voxels x voxel volume
-  Vec3 centroid_mm{0, 0, 0};    // LPS, mean of the voxel centres
-  IndexBox box;                 // in the mask's index space
+  double volume_ml = 0;       // voxels x voxel volume
+  Vec3 centroid_mm{0, 0, 0};  // LPS, mean of the voxel centres
+  IndexBox box;               // in the mask's index space
 };
 
 // Components of the non-zero voxels, largest first. fully_connected: 26-neighbourhood (a

@@ -3,11 +3,11 @@
 // and ModelInput instead.
 #pragma once
 
+#include <itkImage.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <itkImage.h>
 
 #include "ctscreen/imaging/geometry_info.h"
 #include "ctscreen/imaging/hu.h"
@@ -23,7 +23,7 @@ using LabelImage = itk::Image<std::uint8_t, 3>;
 using FloatImage = itk::Image<float, 3>;
 
 struct CtVolume {
-  HuImage::Pointer image;       // index k of the image is slices[k]
+  HuImage::Pointer image;  // index k of the image is slices[k]
   std::vector<SliceRef> slices;
   std::string study_uid;
   std::string series_uid;

@@ -16,9 +16,7 @@ struct GeometryInfo {
   // direction[a] is the LPS unit vector of index axis a (ITK's direction matrix column a).
   std::array<Vec3, 3> direction{Vec3{1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, 0, 1}};
 
-  std::size_t VoxelCount() const {
-    return static_cast<std::size_t>(size[0]) * size[1] * size[2];
-  }
+  std::size_t VoxelCount() const { return static_cast<std::size_t>(size[0]) * size[1] * size[2]; }
   double VoxelVolumeMm3() const { return spacing[0] * spacing[1] * spacing[2]; }
   Vec3 IndexToWorld(double i, double j, double k) const {
     Vec3 p = origin;

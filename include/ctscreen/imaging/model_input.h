@@ -16,11 +16,11 @@ struct Window {
 };
 
 struct ModelInput {
-  std::string name;            // "lung", "lesion": which window it carries
+  std::string name;  // "lung", "lesion": which window it carries
   Window window;
-  GeometryInfo geometry;       // the model grid (LPS); voxels are x fastest, then y, then z
-  std::vector<float> voxels;   // geometry.VoxelCount() values in [0, 1]
-  IndexBox source_crop;        // the region of the source CT grid this grid covers
+  GeometryInfo geometry;      // the model grid (LPS); voxels are x fastest, then y, then z
+  std::vector<float> voxels;  // geometry.VoxelCount() values in [0, 1]
+  IndexBox source_crop;       // the region of the source CT grid this grid covers
 };
 
 }  // namespace ctscreen::imaging

@@ -16,6 +16,8 @@ struct PreprocessSpec {
 };
 
 // The values of the deployed system the method comes from.
-inline PreprocessSpec PaperPreprocessSpec() { return PreprocessSpec{}; }
+inline PreprocessSpec PaperPreprocessSpec() {
+  return PreprocessSpec{};
+}
 
 }  // namespace ctscreen::imaging

@@ -10,8 +10,8 @@ namespace ctscreen::imaging {
 
 struct SliceRef {
   std::string sop_instance_uid;
-  std::string file;   // where it was read from
-  Vec3 position{};    // ImagePositionPatient, LPS mm of the slice's first voxel
+  std::string file;  // where it was read from
+  Vec3 position{};   // ImagePositionPatient, LPS mm of the slice's first voxel
 };
 
 }  // namespace ctscreen::imaging

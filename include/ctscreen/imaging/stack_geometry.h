@@ -14,7 +14,7 @@ namespace ctscreen::imaging {
 
 // The geometry attributes of one slice, as read from its header.
 struct SliceGeometry {
-  Vec3 position{};                    // ImagePositionPatient
+  Vec3 position{};                      // ImagePositionPatient
   std::array<double, 6> orientation{};  // ImageOrientationPatient: row then column cosines
   int rows = 0;
   int columns = 0;
@@ -62,7 +62,6 @@ struct Stack {
 
 // Checks the slices and returns their order and the volume geometry, or kGeometry with the
 // first defect found.
-core::Result<Stack> BuildStack(const std::vector<SliceGeometry>& slices,
-                               const StackLimits& limits);
+core::Result<Stack> BuildStack(const std::vector<SliceGeometry>& slices, const StackLimits& limits);
 
 }  // namespace ctscreen::imaging

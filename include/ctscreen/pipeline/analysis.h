@@ -22,7 +22,7 @@ struct AnalysisOptions {
 };
 
 struct AnalysisReport {
-  core::Status status;               // kGeometry / kUnsupportedImage: the series is rejected
+  core::Status status;  // kGeometry / kUnsupportedImage: the series is rejected
   std::string result_json_path;
   std::map<std::string, double> timings_ms;
 };
