@@ -5,6 +5,7 @@
 
 #include "command_line.h"
 #include "commands.h"
+#include "ctscreen/api/api_server.h"
 #include "ctscreen/core/clock.h"
 #include "ctscreen/core/config.h"
 #include "ctscreen/core/durable_file.h"
@@ -62,12 +63,21 @@ int RunServe(int argc, char** argv) {
     log->error("cannot reconcile the spool with the job store: {}", report.status().reason());
     return 1;
   }
-  dicom::StoreScp scp(config->listener, {config->series.max_rows_columns, 5000}, ingest);
+  core::IntakeGate gate;
+  dicom::StoreScp scp(config->listener, {config->series.max_rows_columns, 5000}, ingest, &gate);
   if (auto s = scp.Start(); !s.ok()) {
     log->error("{}", s.reason());
     return 1;
   }
   ingest.StartTimer();
+  auto api =
+      api::ApiServer::Start({**store, gate, *config, clock, &scp.counters(), CTSCREEN_VERSION});
+  if (!api.ok()) {
+    log->error("{}", api.status().reason());
+    scp.Stop();
+    ingest.StopTimer();
+    return 1;
+  }
   log->info("ready: storage in {}, quiet period {} s", config->storage.dir,
             config->series.quiet_period_s);
 
@@ -76,6 +86,7 @@ int RunServe(int argc, char** argv) {
   log->info("received {}, stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
   scp.Stop();
   ingest.StopTimer();
+  (*api)->Stop();
   log->info("stopped");
   return 0;
 }

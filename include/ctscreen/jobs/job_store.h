@@ -56,6 +56,27 @@ struct JobEvent {
   std::string reason;
 };
 
+// One recorded move, with the id that orders all moves (for watchers that poll).
+struct JobChange {
+  std::int64_t event_id = 0;
+  std::int64_t job_id = 0;
+  std::string series_uid;
+  std::optional<JobState> from;
+  JobState to = JobState::kIngest;
+  double at = 0;
+  std::string reason;
+};
+
+// Which jobs ListJobs returns: by state (any when empty), creation time, and a page that
+// starts after job id `after_id`.
+struct JobFilter {
+  std::vector<JobState> states;
+  double created_since = 0;  // 0: no bound
+  double created_until = 0;  // 0: no bound
+  std::int64_t after_id = 0;
+  int limit = 100;
+};
+
 class JobStore {
  public:
   // Opens (creating and migrating as needed) the database at `path`.
@@ -91,7 +112,19 @@ class JobStore {
   core::Result<JobRecord> GetJob(std::int64_t id);
   // Jobs in `state` (all jobs when empty), oldest first.
   core::Result<std::vector<JobRecord>> ListJobs(std::optional<JobState> state);
+  core::Result<std::vector<JobRecord>> ListJobs(const JobFilter& filter);
   core::Result<std::vector<JobRecord>> JobsOfSeries(const std::string& series_uid);
+  // A new job for a series whose instances are all stored (an operator's reprocess): next
+  // revision, created directly in `queued` with the usable instance count.
+  core::Result<JobRecord> CreateQueuedJob(const std::string& series_uid,
+                                          const std::string& study_uid, const std::string& reason,
+                                          double now);
+  // Moves recorded after `after_event_id`, oldest first, at most `limit`.
+  core::Result<std::vector<JobChange>> ChangesAfter(std::int64_t after_event_id, int limit);
+  core::Result<std::int64_t> LastChangeId();
+  // Jobs created at or after `since`, counted by their current state.
+  core::Result<std::vector<std::pair<JobState, std::int64_t>>> CountByState(double since);
+  core::Result<std::int64_t> CountAllInstances();
   core::Result<std::vector<JobEvent>> Events(std::int64_t job_id);
 
  private:
