@@ -49,16 +49,34 @@ grpc::Status AdminServiceImpl::Cancel(grpc::ServerContext* call, const v1::Cance
 }
 
 grpc::Status AdminServiceImpl::RetryDelivery(grpc::ServerContext* call,
-                                             const v1::RetryDeliveryRequest* request, v1::Job*) {
+                                             const v1::RetryDeliveryRequest* request,
+                                             v1::Job* response) {
   Caller caller;
   if (auto s = Authorize(ctx_, call, Role::kAdmin, &caller); !s.ok()) return s;
   auto job = ctx_.store.GetJob(request->job_id());
   if (!job.ok()) return ToGrpc(job.status());
-  // Moving the job to `sending` without a dispatcher would strand it there.
-  return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                      "job " + std::to_string(job->id) +
-                          " has no results to deliver: result delivery to destinations is not "
-                          "active in this release");
+  auto deliveries = ctx_.store.DeliveriesOf(job->id);
+  if (!deliveries.ok()) return ToGrpc(deliveries.status());
+  bool any_failed = false;
+  for (const auto& d : *deliveries) any_failed |= d.state == jobs::DeliveryState::kFailed;
+  if (job->state != jobs::JobState::kFailed || !any_failed) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "job " + std::to_string(job->id) + " (" + jobs::JobStateName(job->state) +
+                            ") has no failed delivery to retry; use reprocess to screen again");
+  }
+  const double now = ctx_.clock.Now();
+  if (auto s = ctx_.store.ResetFailedDeliveries(job->id, now); !s.ok()) return ToGrpc(s);
+  const std::string reason = "delivery retry requested by " + caller.name;
+  if (auto s = ctx_.store.Transition(job->id, jobs::JobState::kFailed, jobs::JobState::kSending,
+                                     reason, now);
+      !s.ok()) {
+    return ToGrpc(s);
+  }
+  core::Log("api")->info("job {}: {}", job->id, reason);
+  auto moved = ctx_.store.GetJob(job->id);
+  if (!moved.ok()) return ToGrpc(moved.status());
+  ToProto(*moved, response);
+  return grpc::Status::OK;
 }
 
 grpc::Status AdminServiceImpl::PauseIntake(grpc::ServerContext* call,

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -104,6 +105,24 @@ grpc::Status StatusServiceImpl::GetJob(grpc::ServerContext* call, const v1::GetJ
   ToProto(*job, response);
   auto events = ctx_.store.Events(request->id());
   if (!events.ok()) return ToGrpc(events.status());
+  auto deliveries = ctx_.store.DeliveriesOf(request->id());
+  if (!deliveries.ok()) return ToGrpc(deliveries.status());
+  std::map<std::string, v1::Delivery*> per_destination;
+  for (const auto& d : *deliveries) {
+    auto*& out = per_destination[d.destination];
+    if (!out) {
+      out = response->add_deliveries();
+      out->set_destination(d.destination);
+      out->set_state("sent");
+    }
+    // A destination is as far as its least advanced file.
+    if (d.state == jobs::DeliveryState::kFailed) out->set_state("failed");
+    if (d.state == jobs::DeliveryState::kPending && out->state() != "failed") {
+      out->set_state("pending");
+    }
+    out->set_attempts(std::max(out->attempts(), d.attempts));
+    if (!d.last_error.empty()) out->set_last_error(d.last_error);
+  }
   for (const auto& e : *events) {
     auto* out = response->add_events();
     if (e.from) out->set_from(ToProto(*e.from));

@@ -14,6 +14,7 @@
 #include "ctscreen/ingest/ingest_service.h"
 #include "ctscreen/ingest/spool.h"
 #include "ctscreen/jobs/job_store.h"
+#include "dicom_delivery_sender.h"
 
 namespace ctscreen::app {
 
@@ -70,12 +71,19 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   ingest.StartTimer();
+  DicomDeliverySender sender(config->listener.aet, config->delivery.timeout_s);
+  jobs::Dispatcher dispatcher(**store, config->destinations,
+                              {config->delivery.max_attempts, config->delivery.initial_backoff_s,
+                               config->delivery.max_backoff_s},
+                              sender, clock);
+  dispatcher.Start();
   auto api =
       api::ApiServer::Start({**store, gate, *config, clock, &scp.counters(), CTSCREEN_VERSION});
   if (!api.ok()) {
     log->error("{}", api.status().reason());
     scp.Stop();
     ingest.StopTimer();
+    dispatcher.Stop();
     return 1;
   }
   log->info("ready: storage in {}, quiet period {} s", config->storage.dir,
@@ -86,6 +94,7 @@ int RunServe(int argc, char** argv) {
   log->info("received {}, stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
   scp.Stop();
   ingest.StopTimer();
+  dispatcher.Stop();
   (*api)->Stop();
   log->info("stopped");
   return 0;

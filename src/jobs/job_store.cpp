@@ -52,6 +52,23 @@ constexpr const char* kMigrations[] = {
       reason TEXT NOT NULL DEFAULT '');
     CREATE INDEX job_events_by_job ON job_events(job_id);
     )sql",
+    R"sql(
+    CREATE TABLE deliveries (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      job_id INTEGER NOT NULL REFERENCES jobs(id),
+      destination TEXT NOT NULL,
+      path TEXT NOT NULL,
+      sop_class_uid TEXT NOT NULL,
+      sop_instance_uid TEXT NOT NULL,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at REAL NOT NULL,
+      last_error TEXT NOT NULL DEFAULT '',
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      UNIQUE(job_id, destination, sop_instance_uid));
+    CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+    )sql",
 };
 
 constexpr const char* kJobColumns =

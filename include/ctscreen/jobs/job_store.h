@@ -12,6 +12,7 @@
 
 #include "ctscreen/core/status.h"
 #include "ctscreen/jobs/job_state.h"
+#include "ctscreen/jobs/outbox.h"
 
 struct sqlite3;
 
@@ -125,6 +126,19 @@ class JobStore {
   // Jobs created at or after `since`, counted by their current state.
   core::Result<std::vector<std::pair<JobState, std::int64_t>>> CountByState(double since);
   core::Result<std::int64_t> CountAllInstances();
+
+  // --- outbox (src/jobs/outbox_store.cpp) ---
+  // Adds a pending delivery due now (idempotent per job, destination and SOP Instance UID).
+  core::Status EnqueueDelivery(const Delivery& delivery, double now);
+  // Pending deliveries whose next attempt is due, oldest first.
+  core::Result<std::vector<Delivery>> DueDeliveries(double now, int limit);
+  core::Result<std::vector<Delivery>> DeliveriesOf(std::int64_t job_id);
+  core::Status MarkDelivered(std::int64_t delivery_id, double now);
+  // One failed attempt: pending again at `next_attempt_at`, or failed for good when `final`.
+  core::Status MarkAttemptFailed(std::int64_t delivery_id, const std::string& error,
+                                 double next_attempt_at, bool final, double now);
+  // Makes a failed job's deliveries pending again (operator retry).
+  core::Status ResetFailedDeliveries(std::int64_t job_id, double now);
   core::Result<std::vector<JobEvent>> Events(std::int64_t job_id);
 
  private:
