@@ -4,7 +4,8 @@
 
 namespace ctscreen::app {
 
-CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>& allowed_flags) {
+CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>& allowed_flags,
+                             const std::set<std::string>& valued_options) {
   CommandLine cl;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -23,6 +24,12 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>&
       cl.config_file = arg.substr(9);
     } else if (arg.rfind("--set=", 0) == 0) {
       cl.overrides.push_back(arg.substr(6));
+    } else if (valued_options.count(arg)) {
+      if (i + 1 >= argc) {
+        cl.error = arg + " needs a value";
+        return cl;
+      }
+      cl.values[arg] = argv[++i];
     } else if (arg.rfind("--", 0) == 0) {
       if (!allowed_flags.count(arg)) {
         cl.error = "unknown option " + arg;
@@ -38,9 +45,11 @@ CommandLine ParseCommandLine(int argc, char** argv, const std::set<std::string>&
 
 std::optional<CommandLine> ParseWithConfig(int argc, char** argv,
                                            const std::set<std::string>& allowed_flags,
-                                           const char* usage, core::Config* config) {
-  CommandLine cl = ParseCommandLine(argc, argv, allowed_flags);
-  if (!cl.error.empty() || !cl.positional.empty()) {
+                                           const char* usage, core::Config* config,
+                                           const std::set<std::string>& valued_options,
+                                           size_t max_positional) {
+  CommandLine cl = ParseCommandLine(argc, argv, allowed_flags, valued_options);
+  if (!cl.error.empty() || cl.positional.size() > max_positional) {
     std::fprintf(stderr, "ctscreen %s: %s\nusage: %s\n", argv[0],
                  cl.error.empty() ? "unexpected argument" : cl.error.c_str(), usage);
     return std::nullopt;

@@ -7,5 +7,12 @@ namespace ctscreen::app {
 int RunServe(int argc, char** argv);
 int RunInventory(int argc, char** argv);
 int RunAnalyze(int argc, char** argv);
+// Clients of a running server's API.
+int RunStatus(int argc, char** argv);
+int RunJobs(int argc, char** argv);
+int RunWatch(int argc, char** argv);
+// reprocess, cancel, retry, pause, resume (argv[0] says which).
+int RunAdmin(int argc, char** argv);
+int RunToken(int argc, char** argv);
 
 }  // namespace ctscreen::app

@@ -20,7 +20,15 @@ constexpr const char* kUsage =
     "             offline analysis of a folder; for now writes the preprocessed volumes\n"
     "  phantom    --out DIR --seed N [--cases K] [--mix ...] [--size small|full] [--preview]\n"
     "             write synthetic chest CT studies with ground truth (phantom --help)\n"
-    "  version    print the version\n";
+    "  status     health, queue, throughput and latencies of a running server (gRPC API)\n"
+    "  jobs       [--state STATE] jobs of a running server\n"
+    "  watch      follow job state changes as they happen\n"
+    "  reprocess JOB | cancel JOB | retry JOB | pause | resume\n"
+    "             operator actions (need an admin token: CTSCREEN_TOKEN or --token-file)\n"
+    "  token      --role viewer|admin --name NAME: make an API token\n"
+    "  version    print the version\n"
+    "\n"
+    "API clients take [--config FILE] [--api HOST:PORT] [--token-file FILE] [--json].\n";
 
 }  // namespace
 
@@ -35,6 +43,14 @@ int main(int argc, char** argv) {
   if (command == "inventory") return ctscreen::app::RunInventory(argc - 1, argv + 1);
   if (command == "analyze") return ctscreen::app::RunAnalyze(argc - 1, argv + 1);
   if (command == "phantom") return ctscreen::app::RunPhantomCommand(argc - 1, argv + 1);
+  if (command == "status") return ctscreen::app::RunStatus(argc - 1, argv + 1);
+  if (command == "jobs") return ctscreen::app::RunJobs(argc - 1, argv + 1);
+  if (command == "watch") return ctscreen::app::RunWatch(argc - 1, argv + 1);
+  if (command == "token") return ctscreen::app::RunToken(argc - 1, argv + 1);
+  if (command == "reprocess" || command == "cancel" || command == "retry" || command == "pause" ||
+      command == "resume") {
+    return ctscreen::app::RunAdmin(argc - 1, argv + 1);
+  }
   if (command == "version" || command == "--version") {
     std::printf("ctscreen %s\n", CTSCREEN_VERSION);
     return 0;

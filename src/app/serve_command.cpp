@@ -5,6 +5,7 @@
 
 #include "command_line.h"
 #include "commands.h"
+#include "ctscreen/api/api_server.h"
 #include "ctscreen/core/clock.h"
 #include "ctscreen/core/config.h"
 #include "ctscreen/core/durable_file.h"
@@ -13,6 +14,7 @@
 #include "ctscreen/ingest/ingest_service.h"
 #include "ctscreen/ingest/spool.h"
 #include "ctscreen/jobs/job_store.h"
+#include "dicom_delivery_sender.h"
 
 namespace ctscreen::app {
 
@@ -62,12 +64,28 @@ int RunServe(int argc, char** argv) {
     log->error("cannot reconcile the spool with the job store: {}", report.status().reason());
     return 1;
   }
-  dicom::StoreScp scp(config->listener, {config->series.max_rows_columns, 5000}, ingest);
+  core::IntakeGate gate;
+  dicom::StoreScp scp(config->listener, {config->series.max_rows_columns, 5000}, ingest, &gate);
   if (auto s = scp.Start(); !s.ok()) {
     log->error("{}", s.reason());
     return 1;
   }
   ingest.StartTimer();
+  DicomDeliverySender sender(config->listener.aet, config->delivery.timeout_s);
+  jobs::Dispatcher dispatcher(**store, config->destinations,
+                              {config->delivery.max_attempts, config->delivery.initial_backoff_s,
+                               config->delivery.max_backoff_s},
+                              sender, clock);
+  dispatcher.Start();
+  auto api =
+      api::ApiServer::Start({**store, gate, *config, clock, &scp.counters(), CTSCREEN_VERSION});
+  if (!api.ok()) {
+    log->error("{}", api.status().reason());
+    scp.Stop();
+    ingest.StopTimer();
+    dispatcher.Stop();
+    return 1;
+  }
   log->info("ready: storage in {}, quiet period {} s", config->storage.dir,
             config->series.quiet_period_s);
 
@@ -76,6 +94,8 @@ int RunServe(int argc, char** argv) {
   log->info("received {}, stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
   scp.Stop();
   ingest.StopTimer();
+  dispatcher.Stop();
+  (*api)->Stop();
   log->info("stopped");
   return 0;
 }

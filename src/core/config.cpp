@@ -169,10 +169,9 @@ std::vector<std::string> InactiveSections(const Config& config) {
       "pipeline: validated, not active yet (processing arrives with the screening pipeline)",
       "outputs: validated, not active yet (DICOM SEG/SR results arrive with the screening "
       "pipeline)",
-      "destinations: " + std::to_string(config.destinations.size()) +
-          " configured, validated, not active yet (results are not sent anywhere until result "
-          "export arrives)",
-      "api: validated, not active yet (the management API and metrics arrive in a later release)",
+      "destinations, delivery: " + std::to_string(config.destinations.size()) +
+          " destinations configured and validated; nothing is sent until the screening "
+          "pipeline produces results",
       "update: validated, not active yet (model updates arrive in a later release)",
   };
 }

@@ -154,6 +154,14 @@ void ReadDestinations(FieldReader& r, const OptField& field, std::vector<Destina
   }
 }
 
+void ReadDelivery(FieldReader& r, const OptField& field, DeliveryOptions* out) {
+  Section s = r.Open(field, {"max_attempts", "initial_backoff_s", "max_backoff_s", "timeout_s"});
+  r.ReadInt(s.Get("max_attempts"), 1, &out->max_attempts, 100000);
+  r.ReadNumber(s.Get("initial_backoff_s"), 0, 3600, &out->initial_backoff_s);
+  r.ReadNumber(s.Get("max_backoff_s"), 0, 86400, &out->max_backoff_s);
+  r.ReadInt(s.Get("timeout_s"), 1, &out->timeout_s, 3600);
+}
+
 void ReadApi(FieldReader& r, const OptField& field, ApiOptions* out) {
   Section s = r.Open(field, {"listen", "tls", "tokens_file", "metrics_listen"});
   r.ReadListen(s.Get("listen"), &out->listen);
@@ -188,13 +196,14 @@ std::vector<std::string> ReadConfigTree(const YAML::Node& root, const std::strin
   FieldReader r(source, overrides);
   Section top = r.Open(Field{root, "", YAML::Mark::null_mark()},
                        {"listener", "series", "storage", "pipeline", "outputs", "destinations",
-                        "api", "update", "logging"});
+                        "delivery", "api", "update", "logging"});
   ReadListener(r, top.Get("listener"), &config->listener);
   ReadSeries(r, top.Get("series"), &config->series);
   ReadStorage(r, top.Get("storage"), &config->storage);
   ReadPipeline(r, top.Get("pipeline"), &config->pipeline);
   ReadOutputs(r, top.Get("outputs"), &config->outputs);
   ReadDestinations(r, top.Get("destinations"), &config->destinations);
+  ReadDelivery(r, top.Get("delivery"), &config->delivery);
   ReadApi(r, top.Get("api"), &config->api);
   ReadUpdate(r, top.Get("update"), &config->update);
   ReadLogging(r, top.Get("logging"), &config->logging);

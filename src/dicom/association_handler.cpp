@@ -41,13 +41,15 @@ void StartWriteback(void* context, unsigned long bytes) {
 AssociationHandler::AssociationHandler(T_ASC_Association* assoc, PeerInfo peer,
                                        const core::ListenerOptions& options,
                                        const InspectionLimits& limits, InstanceSink& sink,
-                                       const std::atomic<bool>& running)
+                                       const std::atomic<bool>& running,
+                                       core::IngestCounters& counters)
     : assoc_(assoc),
       peer_(std::move(peer)),
       options_(options),
       limits_(limits),
       sink_(sink),
-      running_(running) {}
+      running_(running),
+      counters_(counters) {}
 
 void AssociationHandler::Run() {
   auto log = core::Log("dicom");
@@ -179,7 +181,10 @@ bool AssociationHandler::HandleStore(void* message, unsigned char pres_id) {
     outcome = sink_.Commit(temporary, *info, peer_);
     totals_.commit_s += elapsed(started);
   }
-  if (outcome.ok()) totals_.bytes += info->file_size;
+  if (outcome.ok()) {
+    totals_.bytes += info->file_size;
+    counters_.bytes_stored += info->file_size;
+  }
   return Respond(pres_id, &request, outcome);
 }
 
@@ -204,8 +209,10 @@ bool AssociationHandler::Respond(unsigned char pres_id, void* request_ptr, const
   DcmDataset detail;
   if (status.ok()) {
     ++totals_.stored;
+    ++counters_.instances_stored;
   } else {
     ++totals_.failed;
+    counters_.Refused(status.code());
     // ErrorComment is LO: 64 characters at most; the full reason is in our log.
     detail.putAndInsertString(DCM_ErrorComment, status.reason().substr(0, 64).c_str());
     core::Log("dicom")->warn(

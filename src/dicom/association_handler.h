@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "ctscreen/core/config.h"
+#include "ctscreen/core/ingest_counters.h"
 #include "ctscreen/dicom/instance_inspector.h"
 #include "ctscreen/dicom/instance_sink.h"
 
@@ -27,7 +28,7 @@ class AssociationHandler {
  public:
   AssociationHandler(T_ASC_Association* assoc, PeerInfo peer, const core::ListenerOptions& options,
                      const InspectionLimits& limits, InstanceSink& sink,
-                     const std::atomic<bool>& running);
+                     const std::atomic<bool>& running, core::IngestCounters& counters);
   // Runs the DIMSE loop, then closes and frees the association and logs the summary line.
   void Run();
 
@@ -44,6 +45,7 @@ class AssociationHandler {
   const InspectionLimits& limits_;
   InstanceSink& sink_;
   const std::atomic<bool>& running_;
+  core::IngestCounters& counters_;
   AssociationTotals totals_;
 };
 

@@ -61,8 +61,9 @@ void Reject(T_ASC_Association* assoc, T_ASC_RejectParametersResult result,
 
 }  // namespace
 
-StoreScp::StoreScp(core::ListenerOptions options, InspectionLimits limits, InstanceSink& sink)
-    : options_(std::move(options)), limits_(limits), sink_(sink) {}
+StoreScp::StoreScp(core::ListenerOptions options, InspectionLimits limits, InstanceSink& sink,
+                   const core::IntakeGate* gate)
+    : options_(std::move(options)), limits_(limits), sink_(sink), gate_(gate) {}
 
 StoreScp::~StoreScp() {
   Stop();
@@ -169,6 +170,7 @@ void StoreScp::AcceptLoop() {
             peer.association_id, peer.calling_aet, peer.host);
         Reject(assoc, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
                ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED);
+        ++counters_.associations_refused;
         continue;
       }
     }
@@ -177,6 +179,7 @@ void StoreScp::AcceptLoop() {
                 peer.association_id, peer.calling_aet, peer.host, peer.called_aet, options_.aet);
       Reject(assoc, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
              ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
+      ++counters_.associations_refused;
       continue;
     }
     char context_name[65] = {};
@@ -186,6 +189,15 @@ void StoreScp::AcceptLoop() {
                 peer.association_id, peer.calling_aet, peer.host, context_name);
       Reject(assoc, ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
              ASC_REASON_SU_APPCONTEXTNAMENOTSUPPORTED);
+      ++counters_.associations_refused;
+      continue;
+    }
+    if (std::string why; gate_ && gate_->IsPaused(&why)) {
+      log->warn("association #{} from {}@{} refused for now: intake is paused ({})",
+                peer.association_id, peer.calling_aet, peer.host, why);
+      Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
+             ASC_REASON_SP_PRES_TEMPORARYCONGESTION);
+      ++counters_.associations_refused;
       continue;
     }
     if (active_ >= options_.max_associations) {
@@ -195,6 +207,7 @@ void StoreScp::AcceptLoop() {
           peer.association_id, peer.calling_aet, peer.host, active_.load());
       Reject(assoc, ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
              ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
+      ++counters_.associations_refused;
       continue;
     }
     cond = ASC_acceptContextsWithPreferredTransferSyntaxes(
@@ -211,14 +224,15 @@ void StoreScp::AcceptLoop() {
     log->debug("association #{} accepted from {}@{}", peer.association_id, peer.calling_aet,
                peer.host);
     ++active_;
+    ++counters_.associations;
     auto done = std::make_shared<std::atomic<bool>>(false);
-    workers_.push_back(
-        Worker{std::thread([this, assoc, peer, done] {
-                 AssociationHandler(assoc, peer, options_, limits_, sink_, running_).Run();
-                 --active_;
-                 *done = true;
-               }),
-               done});
+    workers_.push_back(Worker{
+        std::thread([this, assoc, peer, done] {
+          AssociationHandler(assoc, peer, options_, limits_, sink_, running_, counters_).Run();
+          --active_;
+          *done = true;
+        }),
+        done});
   }
 }
 

@@ -52,6 +52,23 @@ constexpr const char* kMigrations[] = {
       reason TEXT NOT NULL DEFAULT '');
     CREATE INDEX job_events_by_job ON job_events(job_id);
     )sql",
+    R"sql(
+    CREATE TABLE deliveries (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      job_id INTEGER NOT NULL REFERENCES jobs(id),
+      destination TEXT NOT NULL,
+      path TEXT NOT NULL,
+      sop_class_uid TEXT NOT NULL,
+      sop_instance_uid TEXT NOT NULL,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at REAL NOT NULL,
+      last_error TEXT NOT NULL DEFAULT '',
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      UNIQUE(job_id, destination, sop_instance_uid));
+    CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+    )sql",
 };
 
 constexpr const char* kJobColumns =
@@ -386,16 +403,10 @@ Result<JobRecord> JobStore::GetJob(std::int64_t id) {
 }
 
 Result<std::vector<JobRecord>> JobStore::ListJobs(std::optional<JobState> state) {
-  std::lock_guard lock(mutex_);
-  std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs";
-  if (state) sql += " WHERE state = ?";
-  sql += " ORDER BY id";
-  SqliteStatement s(db_, sql.c_str());
-  if (state) s.Bind(1, std::string(JobStateName(*state)));
-  std::vector<JobRecord> out;
-  while (s.Step()) out.push_back(ReadJob(s));
-  if (!s.status().ok()) return s.status();
-  return out;
+  JobFilter filter;
+  if (state) filter.states.push_back(*state);
+  filter.limit = -1;  // SQLite: no limit
+  return ListJobs(filter);
 }
 
 Result<std::vector<JobRecord>> JobStore::JobsOfSeries(const std::string& series_uid) {
@@ -428,6 +439,128 @@ Result<std::vector<JobEvent>> JobStore::Events(std::int64_t job_id) {
   }
   if (!s.status().ok()) return s.status();
   return out;
+}
+
+Result<std::vector<JobRecord>> JobStore::ListJobs(const JobFilter& filter) {
+  std::lock_guard lock(mutex_);
+  std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id > ?";
+  if (filter.created_since > 0) sql += " AND created_at >= ?";
+  if (filter.created_until > 0) sql += " AND created_at < ?";
+  if (!filter.states.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < filter.states.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT ?";
+  SqliteStatement s(db_, sql.c_str());
+  int i = 1;
+  s.Bind(i++, filter.after_id);
+  if (filter.created_since > 0) s.Bind(i++, filter.created_since);
+  if (filter.created_until > 0) s.Bind(i++, filter.created_until);
+  for (JobState state : filter.states) s.Bind(i++, std::string(JobStateName(state)));
+  s.Bind(i, filter.limit);
+  std::vector<JobRecord> out;
+  while (s.Step()) out.push_back(ReadJob(s));
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+Result<JobRecord> JobStore::CreateQueuedJob(const std::string& series_uid,
+                                            const std::string& study_uid, const std::string& reason,
+                                            double now) {
+  std::lock_guard lock(mutex_);
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  JobRecord job;
+  job.series_uid = series_uid;
+  job.study_uid = study_uid;
+  job.state = JobState::kQueued;
+  job.reason = reason;
+  job.created_at = job.updated_at = job.last_instance_at = now;
+  Status st;
+  {
+    SqliteStatement r(db_, "SELECT COALESCE(MAX(revision), 0) + 1 FROM jobs WHERE series_uid = ?");
+    r.Bind(1, series_uid);
+    if (r.Step()) job.revision = static_cast<int>(r.Int(0));
+    SqliteStatement c(db_, "SELECT COUNT(*) FROM instances WHERE series_uid = ? AND usable = 1");
+    c.Bind(1, series_uid);
+    if (c.Step()) job.instance_count = static_cast<int>(c.Int(0));
+    st = c.status();
+  }
+  if (st.ok()) {
+    SqliteStatement ins(db_,
+                        "INSERT INTO jobs(series_uid, study_uid, revision, state, reason, "
+                        "instance_count, created_at, updated_at, last_instance_at) "
+                        "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
+    ins.Bind(1, series_uid)
+        .Bind(2, study_uid)
+        .Bind(3, job.revision)
+        .Bind(4, reason)
+        .Bind(5, job.instance_count)
+        .Bind(6, now)
+        .Bind(7, now)
+        .Bind(8, now);
+    ins.Step();
+    st = ins.status();
+  }
+  if (st.ok()) {
+    job.id = sqlite3_last_insert_rowid(db_);
+    st = RecordEvent(db_, job.id, nullptr, JobState::kQueued, reason, now);
+  }
+  if (!st.ok()) {
+    Exec("ROLLBACK");
+    return st;
+  }
+  if (auto s = Exec("COMMIT"); !s.ok()) return s;
+  return job;
+}
+
+Result<std::vector<JobChange>> JobStore::ChangesAfter(std::int64_t after_event_id, int limit) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT e.id, e.job_id, j.series_uid, e.from_state, e.to_state, e.at, "
+                    "e.reason FROM job_events e JOIN jobs j ON j.id = e.job_id "
+                    "WHERE e.id > ? ORDER BY e.id LIMIT ?");
+  s.Bind(1, after_event_id).Bind(2, limit);
+  std::vector<JobChange> out;
+  while (s.Step()) {
+    JobChange c;
+    c.event_id = s.Int(0);
+    c.job_id = s.Int(1);
+    c.series_uid = s.Text(2);
+    if (!s.IsNull(3)) c.from = ParseJobState(s.Text(3));
+    c.to = ParseJobState(s.Text(4)).value_or(JobState::kFailed);
+    c.at = s.Real(5);
+    c.reason = s.Text(6);
+    out.push_back(std::move(c));
+  }
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+Result<std::int64_t> JobStore::LastChangeId() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT COALESCE(MAX(id), 0) FROM job_events");
+  if (!s.Step()) return s.status();
+  return s.Int(0);
+}
+
+Result<std::vector<std::pair<JobState, std::int64_t>>> JobStore::CountByState(double since) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT state, COUNT(*) FROM jobs WHERE created_at >= ? GROUP BY state");
+  s.Bind(1, since);
+  std::vector<std::pair<JobState, std::int64_t>> out;
+  while (s.Step()) {
+    if (auto state = ParseJobState(s.Text(0))) out.emplace_back(*state, s.Int(1));
+  }
+  if (!s.status().ok()) return s.status();
+  return out;
+}
+
+Result<std::int64_t> JobStore::CountAllInstances() {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_, "SELECT COUNT(*) FROM instances");
+  if (!s.Step()) return s.status();
+  return s.Int(0);
 }
 
 }  // namespace ctscreen::jobs

@@ -307,16 +307,27 @@ TEST(ConfigTest, YamlSyntaxErrorGivesLine) {
   EXPECT_THAT(Refusal("listener:\n  port: 1\n   aet: X\n"), StartsWith("test.yaml:3:"));
 }
 
+TEST(ConfigTest, DeliveryIsReadAndChecked) {
+  auto c = ParseConfig("delivery:\n  max_attempts: 3\n  initial_backoff_s: 0.5\n", "t.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->delivery.max_attempts, 3);
+  EXPECT_DOUBLE_EQ(c->delivery.initial_backoff_s, 0.5);
+  EXPECT_DOUBLE_EQ(c->delivery.max_backoff_s, 300);
+  EXPECT_THAT(Refusal("delivery:\n  max_attempts: 0\n"), StartsWith("test.yaml:2:"));
+  EXPECT_THAT(Refusal("delivery:\n  retries: 3\n"), HasSubstr("unknown key 'delivery.retries'"));
+}
+
 TEST(ConfigTest, InactiveSectionsAreListed) {
   Config config;
   auto lines = InactiveSections(config);
-  ASSERT_EQ(lines.size(), 5u);
+  ASSERT_EQ(lines.size(), 4u);
   std::string all;
   for (const auto& line : lines) all += line + "\n";
-  for (const char* name : {"pipeline:", "outputs:", "destinations:", "api:", "update:"}) {
+  for (const char* name : {"pipeline:", "outputs:", "destinations, delivery:", "update:"}) {
     EXPECT_THAT(all, HasSubstr(name));
   }
-  EXPECT_THAT(all, AllOf(Not(HasSubstr("listener")), Not(HasSubstr("storage:"))));
+  EXPECT_THAT(all, AllOf(Not(HasSubstr("listener")), Not(HasSubstr("storage:")),
+                         Not(HasSubstr("api:"))));
 }
 
 }  // namespace

@@ -24,6 +24,8 @@ ServerUnderTest::ServerUnderTest(const std::string& name) {
   storage_dir_ = work_dir_ + "/storage";
   log_path_ = work_dir_ + "/serve.log";
   port_ = FreePort();
+  api_port_ = FreePort();
+  metrics_port_ = FreePort();
 }
 
 ServerUnderTest::~ServerUnderTest() {
@@ -46,7 +48,11 @@ bool ServerUnderTest::Start(const std::vector<std::string>& overrides) {
                                    "--set",
                                    "series.quiet_period_s=1",
                                    "--set",
-                                   "series.min_slices=3"};
+                                   "series.min_slices=3",
+                                   "--set",
+                                   "api.listen=" + api_address(),
+                                   "--set",
+                                   "api.metrics_listen=127.0.0.1:" + std::to_string(metrics_port_)};
   for (const auto& o : overrides) {
     argv.push_back("--set");
     argv.push_back(o);
@@ -122,6 +128,11 @@ CommandResult ServerUnderTest::Send(const std::vector<std::string>& paths,
                     std::to_string(port_);
   for (const auto& p : paths) cmd += " " + p;
   return RunCommand(cmd);
+}
+
+CommandResult ServerUnderTest::Cli(const std::string& args, const std::string& token) const {
+  std::string env = token.empty() ? "env -u CTSCREEN_TOKEN " : "CTSCREEN_TOKEN=" + token + " ";
+  return RunCommand(env + BinaryDir() + "/src/app/ctscreen " + args + " --api " + api_address());
 }
 
 StoreOutcome ServerUnderTest::StoreOne(const std::string& file) const {

@@ -48,6 +48,10 @@ class ServerUnderTest {
   StoreOutcome StoreOne(const std::string& file) const;
 
   int port() const { return port_; }
+  std::string api_address() const { return "127.0.0.1:" + std::to_string(api_port_); }
+  int metrics_port() const { return metrics_port_; }
+  // `ctscreen <args>` as a client of this server's API (adds --api).
+  CommandResult Cli(const std::string& args, const std::string& token = "") const;
   const std::string& storage_dir() const { return storage_dir_; }
   const std::string& work_dir() const { return work_dir_; }
 
@@ -56,6 +60,8 @@ class ServerUnderTest {
   std::string storage_dir_;
   std::string log_path_;
   int port_ = 0;
+  int api_port_ = 0;
+  int metrics_port_ = 0;
   pid_t pid_ = -1;
 };
 

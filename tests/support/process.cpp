@@ -12,10 +12,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
 namespace ctscreen::testing {
+
+int AnyFreePort();
 
 CommandResult RunCommand(const std::string& command_line) {
   CommandResult result;
@@ -69,6 +72,15 @@ int StopProcess(pid_t pid, int signal, double timeout_s) {
 }
 
 int FreePort() {
+  // Ports handed out earlier in this process may not be bound yet; never give one twice.
+  static std::set<int> given;
+  for (;;) {
+    int port = AnyFreePort();
+    if (given.insert(port).second) return port;
+  }
+}
+
+int AnyFreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;

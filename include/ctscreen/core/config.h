@@ -81,6 +81,15 @@ struct Destination {
   bool tls = false;
 };
 
+// How results are delivered to destinations: retries with exponential backoff, so a PACS that
+// is down for hours gets everything when it returns.
+struct DeliveryOptions {
+  int max_attempts = 100;        // per instance and destination; then the job is `failed`
+  double initial_backoff_s = 5;  // wait after the first failure; doubles each time
+  double max_backoff_s = 300;    // the wait never grows beyond this
+  int timeout_s = 30;            // network timeout of one association
+};
+
 struct ApiOptions {
   std::string listen = "127.0.0.1:50051";
   TlsOptions tls;
@@ -110,6 +119,7 @@ struct Config {
   PipelineOptions pipeline;
   OutputOptions outputs;
   std::vector<Destination> destinations;
+  DeliveryOptions delivery;
   ApiOptions api;
   UpdateOptions update;
   LoggingOptions logging;

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "ctscreen/core/config.h"
+#include "ctscreen/core/ingest_counters.h"
+#include "ctscreen/core/intake_gate.h"
 #include "ctscreen/core/status.h"
 #include "ctscreen/dicom/instance_inspector.h"
 #include "ctscreen/dicom/instance_sink.h"
@@ -23,7 +25,10 @@ namespace ctscreen::dicom {
 
 class StoreScp {
  public:
-  StoreScp(core::ListenerOptions options, InspectionLimits limits, InstanceSink& sink);
+  // `gate` (optional) lets an operator pause intake: new associations are then refused as
+  // transient ("temporary congestion") until it reopens.
+  StoreScp(core::ListenerOptions options, InspectionLimits limits, InstanceSink& sink,
+           const core::IntakeGate* gate = nullptr);
   ~StoreScp();
   StoreScp(const StoreScp&) = delete;
   StoreScp& operator=(const StoreScp&) = delete;
@@ -35,6 +40,7 @@ class StoreScp {
   void Stop();
 
   int active_associations() const { return active_; }
+  const core::IngestCounters& counters() const { return counters_; }
 
  private:
   struct Worker {
@@ -48,9 +54,11 @@ class StoreScp {
   core::ListenerOptions options_;
   InspectionLimits limits_;
   InstanceSink& sink_;
+  const core::IntakeGate* gate_;
   T_ASC_Network* network_ = nullptr;
   std::atomic<bool> running_{false};
   std::atomic<int> active_{0};
+  core::IngestCounters counters_;
   int next_association_id_ = 1;
   std::thread acceptor_;
   std::vector<Worker> workers_;  // owned by the acceptor thread; joined in Stop()

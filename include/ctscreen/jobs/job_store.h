@@ -12,6 +12,7 @@
 
 #include "ctscreen/core/status.h"
 #include "ctscreen/jobs/job_state.h"
+#include "ctscreen/jobs/outbox.h"
 
 struct sqlite3;
 
@@ -56,6 +57,27 @@ struct JobEvent {
   std::string reason;
 };
 
+// One recorded move, with the id that orders all moves (for watchers that poll).
+struct JobChange {
+  std::int64_t event_id = 0;
+  std::int64_t job_id = 0;
+  std::string series_uid;
+  std::optional<JobState> from;
+  JobState to = JobState::kIngest;
+  double at = 0;
+  std::string reason;
+};
+
+// Which jobs ListJobs returns: by state (any when empty), creation time, and a page that
+// starts after job id `after_id`.
+struct JobFilter {
+  std::vector<JobState> states;
+  double created_since = 0;  // 0: no bound
+  double created_until = 0;  // 0: no bound
+  std::int64_t after_id = 0;
+  int limit = 100;
+};
+
 class JobStore {
  public:
   // Opens (creating and migrating as needed) the database at `path`.
@@ -91,7 +113,32 @@ class JobStore {
   core::Result<JobRecord> GetJob(std::int64_t id);
   // Jobs in `state` (all jobs when empty), oldest first.
   core::Result<std::vector<JobRecord>> ListJobs(std::optional<JobState> state);
+  core::Result<std::vector<JobRecord>> ListJobs(const JobFilter& filter);
   core::Result<std::vector<JobRecord>> JobsOfSeries(const std::string& series_uid);
+  // A new job for a series whose instances are all stored (an operator's reprocess): next
+  // revision, created directly in `queued` with the usable instance count.
+  core::Result<JobRecord> CreateQueuedJob(const std::string& series_uid,
+                                          const std::string& study_uid, const std::string& reason,
+                                          double now);
+  // Moves recorded after `after_event_id`, oldest first, at most `limit`.
+  core::Result<std::vector<JobChange>> ChangesAfter(std::int64_t after_event_id, int limit);
+  core::Result<std::int64_t> LastChangeId();
+  // Jobs created at or after `since`, counted by their current state.
+  core::Result<std::vector<std::pair<JobState, std::int64_t>>> CountByState(double since);
+  core::Result<std::int64_t> CountAllInstances();
+
+  // --- outbox (src/jobs/outbox_store.cpp) ---
+  // Adds a pending delivery due now (idempotent per job, destination and SOP Instance UID).
+  core::Status EnqueueDelivery(const Delivery& delivery, double now);
+  // Pending deliveries whose next attempt is due, oldest first.
+  core::Result<std::vector<Delivery>> DueDeliveries(double now, int limit);
+  core::Result<std::vector<Delivery>> DeliveriesOf(std::int64_t job_id);
+  core::Status MarkDelivered(std::int64_t delivery_id, double now);
+  // One failed attempt: pending again at `next_attempt_at`, or failed for good when `final`.
+  core::Status MarkAttemptFailed(std::int64_t delivery_id, const std::string& error,
+                                 double next_attempt_at, bool final, double now);
+  // Makes a failed job's deliveries pending again (operator retry).
+  core::Status ResetFailedDeliveries(std::int64_t job_id, double now);
   core::Result<std::vector<JobEvent>> Events(std::int64_t job_id);
 
  private:
