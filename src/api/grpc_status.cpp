@@ -18,6 +18,9 @@ grpc::StatusCode GrpcCodeFor(ErrorCode code) {
     case ErrorCode::kPixelDataMissing:
     case ErrorCode::kPixelDataLength:
     case ErrorCode::kAbsurdSize:
+    // A series the reader rejects (geometry, pixel encoding): the input is at fault, as above.
+    case ErrorCode::kGeometry:
+    case ErrorCode::kUnsupportedImage:
       return grpc::StatusCode::INVALID_ARGUMENT;
     case ErrorCode::kNotFound:
       return grpc::StatusCode::NOT_FOUND;

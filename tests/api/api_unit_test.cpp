@@ -25,6 +25,8 @@ TEST(GrpcStatusTest, EveryCodeHasItsRow) {
       {ErrorCode::kPixelDataMissing, grpc::StatusCode::INVALID_ARGUMENT},
       {ErrorCode::kPixelDataLength, grpc::StatusCode::INVALID_ARGUMENT},
       {ErrorCode::kAbsurdSize, grpc::StatusCode::INVALID_ARGUMENT},
+      {ErrorCode::kGeometry, grpc::StatusCode::INVALID_ARGUMENT},
+      {ErrorCode::kUnsupportedImage, grpc::StatusCode::INVALID_ARGUMENT},
       {ErrorCode::kSeriesLimit, grpc::StatusCode::RESOURCE_EXHAUSTED},
       {ErrorCode::kAssociationLimit, grpc::StatusCode::RESOURCE_EXHAUSTED},
       {ErrorCode::kDiskFull, grpc::StatusCode::RESOURCE_EXHAUSTED},
