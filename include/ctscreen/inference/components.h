@@ -1,0 +1,30 @@
+// Connected components on plain masks (face connectivity, as ITK's default), for lung
+// clean-up and lesion extraction without pulling ITK into the inference module.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "ctscreen/inference/volume.h"
+
+namespace ctscreen::inference {
+
+struct Component {
+  int label = 0;
+  std::int64_t voxels = 0;
+  std::array<double, 3> centroid_xyz{0, 0, 0};
+  std::array<int, 3> min_xyz{0, 0, 0};
+  std::array<int, 3> max_xyz{0, 0, 0};  // inclusive
+};
+
+// Labels the non-zero voxels of MASK 1..n, largest component first; components smaller than
+// MIN_VOXELS are dropped (their voxels become 0). COMPONENTS receives them in label order.
+LabelMap LabelComponents(const Mask& mask, std::int64_t min_voxels,
+                         std::vector<Component>* components);
+
+// Keeps at most MAX_COUNT largest components, and of those only the ones at least
+// MIN_FRACTION of the largest: the two lungs stay, specks of misclassified bowel gas go.
+Mask KeepLargestComponents(const Mask& mask, int max_count, double min_fraction);
+
+}  // namespace ctscreen::inference

@@ -1,0 +1,33 @@
+#include "ctscreen/inference/nn/blocks.h"
+
+#include <algorithm>
+
+namespace ctscreen::inference::nn {
+namespace {
+
+void AddConvNormAct(torch::nn::Sequential& seq, int in, int out, Norm norm) {
+  // No conv bias: the normalisation that follows removes it anyway.
+  seq->push_back(torch::nn::Conv3d(torch::nn::Conv3dOptions(in, out, 3).padding(1).bias(false)));
+  if (norm == Norm::kInstance) {
+    seq->push_back(torch::nn::InstanceNorm3d(torch::nn::InstanceNorm3dOptions(out).affine(true)));
+  } else {
+    seq->push_back(torch::nn::BatchNorm3d(out));
+  }
+  seq->push_back(
+      torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(0.01).inplace(true)));
+}
+
+}  // namespace
+
+torch::nn::Sequential DoubleConv(int in, int out, Norm norm) {
+  torch::nn::Sequential seq;
+  AddConvNormAct(seq, in, out, norm);
+  AddConvNormAct(seq, out, out, norm);
+  return seq;
+}
+
+int LevelWidth(int base, int level, int max) {
+  return std::min(base << level, max);
+}
+
+}  // namespace ctscreen::inference::nn

@@ -1,0 +1,338 @@
+// The seed method's inference order: lungs first, lesions only inside the lungs, then one
+// classification per lesion, and the case decided from its lesions.
+#include "ctscreen/inference/screener.h"
+
+#include <ATen/Context.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "ctscreen/core/logging.h"
+#include "ctscreen/inference/components.h"
+#include "ctscreen/inference/device.h"
+#include "ctscreen/inference/nn/sliding_window.h"
+#include "ctscreen/inference/nn/stage_model.h"
+#include "ctscreen/inference/verdict.h"
+
+namespace ctscreen::inference {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using torch::indexing::Slice;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// A voxel grid margin around lungs: lesions at the pleura need their context in the patch.
+constexpr int kLungCropMargin = 4;
+
+torch::Tensor Window(const torch::Tensor& hu, const std::array<double, 2>& window) {
+  return ((hu - window[0]) / (window[1] - window[0])).clamp(0.0, 1.0);
+}
+
+nn::SlidingWindowOptions WindowOptions(const StageSpec& stage) {
+  nn::SlidingWindowOptions o;
+  o.patch_dhw = {stage.patch_size_xyz[2], stage.patch_size_xyz[1], stage.patch_size_xyz[0]};
+  o.overlap = stage.overlap;
+  o.batch_size = stage.batch_size;
+  return o;
+}
+
+// Logits (1, K, D, H, W) -> foreground (D, H, W) uint8 on the CPU: argmax over classes, any
+// class but background; a single output channel is a sigmoid logit.
+torch::Tensor Foreground(const torch::Tensor& logits) {
+  torch::Tensor fg = logits.size(1) == 1 ? logits[0][0] > 0 : logits[0].argmax(0) != 0;
+  return fg.to(torch::kCPU, torch::kUInt8).contiguous();
+}
+
+void CopyInto(const torch::Tensor& t, std::vector<std::uint8_t>* out) {
+  out->resize(static_cast<std::size_t>(t.numel()));
+  std::memcpy(out->data(), t.data_ptr<std::uint8_t>(), out->size());
+}
+
+struct Box {
+  std::array<int, 3> lo, hi;  // x, y, z; hi exclusive
+};
+
+Box Grow(const std::array<int, 3>& min_xyz, const std::array<int, 3>& max_xyz,
+         const std::array<int, 3>& margin, const std::array<int, 3>& size) {
+  Box b;
+  for (int a = 0; a < 3; ++a) {
+    b.lo[a] = std::max(0, min_xyz[a] - margin[a]);
+    b.hi[a] = std::min(size[a], max_xyz[a] + 1 + margin[a]);
+  }
+  return b;
+}
+
+// (1, 1, D, H, W) tensor restricted to BOX.
+torch::Tensor Crop(const torch::Tensor& t, const Box& b) {
+  return t.index({Slice(), Slice(), Slice(b.lo[2], b.hi[2]), Slice(b.lo[1], b.hi[1]),
+                  Slice(b.lo[0], b.hi[0])});
+}
+
+}  // namespace
+
+struct Screener::Impl {
+  std::filesystem::path dir;
+  Manifest manifest;
+  Device device;
+  torch::Device torch_device{torch::kCPU};
+  Precision precision = Precision::kFp32;
+  std::unique_ptr<nn::StageModel> lung;
+  std::unique_ptr<nn::StageModel> lesion;
+  std::unique_ptr<nn::StageModel> classifier;
+
+  core::Status CheckInput(const Volume& ct) const;
+  Mask SegmentLungs(const torch::Tensor& hu, const Volume& ct);
+  LabelMap SegmentLesions(const torch::Tensor& hu, const Mask& lungs,
+                          std::vector<Component>* lesions);
+  std::vector<double> Classify(const torch::Tensor& hu, const LabelMap& lesion_map,
+                               const std::vector<Component>& lesions);
+};
+
+Screener::Screener(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Screener::~Screener() = default;
+
+const Manifest& Screener::manifest() const {
+  return impl_->manifest;
+}
+
+core::Result<std::unique_ptr<Screener>> Screener::Create(const std::filesystem::path& bundle_dir,
+                                                         const ScreenerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = bundle_dir;
+  core::Result<Manifest> manifest = ReadManifest(bundle_dir);
+  if (!manifest.ok()) return manifest.status();
+  impl->manifest = std::move(*manifest);
+  core::Result<Device> device = ParseDevice(options.device);
+  if (!device.ok()) return device.status();
+  core::Status available = CheckDeviceAvailable(*device);
+  if (!available.ok()) return available;
+  impl->device = *device;
+  core::Result<Precision> precision =
+      ResolvePrecision(options.precision, impl->manifest.precision, device->is_cuda());
+  if (!precision.ok()) return precision.status();
+  impl->precision = *precision;
+  if (device->is_cuda()) {
+    impl->torch_device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device->index));
+    // Process-wide switches; pipeline.precision is one setting for every CUDA device.
+    at::globalContext().setAllowTF32CuDNN(*precision == Precision::kTf32);
+    at::globalContext().setAllowTF32CuBLAS(*precision == Precision::kTf32);
+    at::globalContext().setBenchmarkCuDNN(true);  // fixed patch shapes: pick kernels once
+  }
+  const Manifest& m = impl->manifest;
+  std::unique_ptr<nn::StageModel>* slots[] = {&impl->lung, &impl->lesion, &impl->classifier};
+  const StageSpec* stages[] = {&m.lung, &m.lesion, &m.classifier};
+  for (int i = 0; i < 3; ++i) {
+    auto model = nn::LoadStageModel(bundle_dir, *stages[i], impl->torch_device, *precision);
+    if (!model.ok()) return model.status();
+    *slots[i] = std::move(*model);
+  }
+  core::Log("inference")
+      ->info("bundle {} {} loaded on {} ({})", m.name, m.version, device->ToString(),
+             PrecisionName(*precision));
+  return std::unique_ptr<Screener>(new Screener(std::move(impl)));
+}
+
+core::Status Screener::Impl::CheckInput(const Volume& ct) const {
+  for (int a = 0; a < 3; ++a) {
+    if (ct.size_xyz[a] <= 0) {
+      return core::Status(core::ErrorCode::kInvalidArgument, "volume has an empty dimension");
+    }
+  }
+  if (ct.voxels.size() != ct.NumVoxels()) {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        "volume holds " + std::to_string(ct.voxels.size()) + " voxels, its size " +
+                            "says " + std::to_string(ct.NumVoxels()));
+  }
+  const auto& want = manifest.lung.input_spacing_xyz;
+  for (int a = 0; a < 3; ++a) {
+    // 1%: resampling writes the target spacing, up to rounding.
+    if (std::abs(ct.spacing_xyz[a] - want[a]) > 0.01 * want[a]) {
+      return core::Status(core::ErrorCode::kInvalidArgument,
+                          "volume spacing (" + std::to_string(ct.spacing_xyz[0]) + ", " +
+                              std::to_string(ct.spacing_xyz[1]) + ", " +
+                              std::to_string(ct.spacing_xyz[2]) + ") mm differs from the " +
+                              "bundle's input spacing (" + std::to_string(want[0]) + ", " +
+                              std::to_string(want[1]) + ", " + std::to_string(want[2]) +
+                              ") mm: resample first");
+    }
+  }
+  return core::Status::Ok();
+}
+
+Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
+  const StageSpec& s = manifest.lung;
+  torch::Tensor logits = nn::SlidingWindowInference(
+      Window(hu, s.window), [&](const torch::Tensor& x) { return lung->Forward(x); },
+      WindowOptions(s));
+  Mask raw = LikeGrid<std::uint8_t>(ct);
+  CopyInto(Foreground(logits), &raw.voxels);
+  // Two lungs, possibly joined at the carina; fragments under a tenth of the largest are
+  // misclassified gas (bowel, trachea outside the chest).
+  return KeepLargestComponents(raw, 2, 0.1);
+}
+
+LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lungs,
+                                        std::vector<Component>* lesions) {
+  const StageSpec& s = manifest.lesion;
+  std::array<int, 3> lo = lungs.size_xyz, hi{-1, -1, -1};
+  for (int z = 0; z < lungs.size_xyz[2]; ++z) {
+    for (int y = 0; y < lungs.size_xyz[1]; ++y) {
+      for (int x = 0; x < lungs.size_xyz[0]; ++x) {
+        if (!lungs.at(x, y, z)) continue;
+        const int p[3] = {x, y, z};
+        for (int a = 0; a < 3; ++a) {
+          lo[a] = std::min(lo[a], p[a]);
+          hi[a] = std::max(hi[a], p[a]);
+        }
+      }
+    }
+  }
+  const int m = kLungCropMargin;
+  const Box box = Grow(lo, hi, {m, m, m}, lungs.size_xyz);
+  torch::Tensor logits = nn::SlidingWindowInference(
+      Window(Crop(hu, box), s.window), [&](const torch::Tensor& x) { return lesion->Forward(x); },
+      WindowOptions(s));
+  torch::Tensor fg = Foreground(logits);
+  const std::uint8_t* crop = fg.data_ptr<std::uint8_t>();
+  const int cx = box.hi[0] - box.lo[0], cy = box.hi[1] - box.lo[1];
+
+  // Only lung regions go on (the seed method): lesion voxels outside the lung mask are dropped.
+  Mask mask = LikeGrid<std::uint8_t>(lungs);
+  for (int z = box.lo[2]; z < box.hi[2]; ++z) {
+    for (int y = box.lo[1]; y < box.hi[1]; ++y) {
+      for (int x = box.lo[0]; x < box.hi[0]; ++x) {
+        std::size_t c =
+            (static_cast<std::size_t>(z - box.lo[2]) * cy + (y - box.lo[1])) * cx + (x - box.lo[0]);
+        mask.at(x, y, z) = crop[c] && lungs.at(x, y, z) ? 1 : 0;
+      }
+    }
+  }
+  const auto min_voxels =
+      static_cast<std::int64_t>(std::ceil(manifest.min_lesion_volume_ml / lungs.VoxelVolumeMl()));
+  return LabelComponents(mask, min_voxels, lesions);
+}
+
+std::vector<double> Screener::Impl::Classify(const torch::Tensor& hu, const LabelMap& lesion_map,
+                                             const std::vector<Component>& lesions) {
+  namespace F = torch::nn::functional;
+  const StageSpec& s = manifest.classifier;
+  const std::vector<std::int64_t> out_dhw{s.patch_size_xyz[2], s.patch_size_xyz[1],
+                                          s.patch_size_xyz[0]};
+  std::int64_t covid = 0;
+  for (std::size_t c = 0; c < s.output_classes.size(); ++c) {
+    if (s.output_classes[c] == "covid19_like") covid = static_cast<std::int64_t>(c);
+  }
+  torch::Tensor labels =
+      torch::from_blob(
+          const_cast<std::uint16_t*>(lesion_map.voxels.data()),
+          {1, 1, lesion_map.size_xyz[2], lesion_map.size_xyz[1], lesion_map.size_xyz[0]},
+          torch::kInt16)  // torch 1.13 has no uint16: reinterpret, then unwrap
+          .to(torch::kInt32)
+          .bitwise_and(0xFFFF);
+  torch::Tensor windowed = Window(hu, s.window);
+
+  std::vector<torch::Tensor> crops;
+  for (const Component& c : lesions) {
+    // A quarter of the lesion's extent (at least 4 voxels) of surroundings on each side: the
+    // classifier tells COVID-19 from other disease partly by where a lesion sits.
+    std::array<int, 3> margin;
+    for (int a = 0; a < 3; ++a) margin[a] = std::max(4, (c.max_xyz[a] - c.min_xyz[a] + 1) / 4);
+    const Box box = Grow(c.min_xyz, c.max_xyz, margin, lesion_map.size_xyz);
+    torch::Tensor ct = F::interpolate(
+        Crop(windowed, box),
+        F::InterpolateFuncOptions().size(out_dhw).mode(torch::kTrilinear).align_corners(false));
+    torch::Tensor mask =
+        F::interpolate((Crop(labels, box) == c.label).to(torch::kFloat),
+                       F::InterpolateFuncOptions().size(out_dhw).mode(torch::kNearest));
+    crops.push_back(torch::cat({ct, mask}, 1));
+  }
+  std::vector<double> probabilities;
+  const auto batch = static_cast<std::size_t>(s.batch_size);
+  for (std::size_t first = 0; first < crops.size(); first += batch) {
+    std::vector<torch::Tensor> group(crops.begin() + first,
+                                     crops.begin() + std::min(crops.size(), first + batch));
+    torch::Tensor p = torch::softmax(classifier->Forward(torch::cat(group, 0)), 1)
+                          .index({Slice(), covid})
+                          .to(torch::kCPU, torch::kDouble)
+                          .contiguous();
+    for (std::int64_t i = 0; i < p.size(0); ++i) probabilities.push_back(p[i].item<double>());
+  }
+  return probabilities;
+}
+
+core::Result<Screening> Screener::Run(const Volume& ct) {
+  Impl& impl = *impl_;
+  const Manifest& m = impl.manifest;
+  core::Status input = impl.CheckInput(ct);
+  if (!input.ok()) return input;
+  const Clock::time_point start = Clock::now();
+  Screening result;
+  result.device = impl.device.ToString();
+  result.precision = PrecisionName(impl.precision);
+  result.threshold = m.threshold;
+  try {
+    c10::InferenceMode guard;
+    torch::Tensor hu =
+        torch::from_blob(const_cast<float*>(ct.voxels.data()),
+                         {1, 1, ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]}, torch::kFloat)
+            .to(impl.torch_device);
+
+    Clock::time_point t = Clock::now();
+    result.lung_mask = impl.SegmentLungs(hu, ct);
+    std::int64_t lung_voxels = 0;
+    for (std::uint8_t v : result.lung_mask.voxels) lung_voxels += v;
+    result.lung_volume_ml = lung_voxels * ct.VoxelVolumeMl();
+    result.timings_ms.lung_seg = MsSince(t);
+
+    std::vector<Component> components;
+    result.lesion_map = LikeGrid<std::uint16_t>(ct);
+    if (result.lung_volume_ml >= m.min_lung_volume_ml) {
+      t = Clock::now();
+      result.lesion_map = impl.SegmentLesions(hu, result.lung_mask, &components);
+      result.timings_ms.lesion_seg = MsSince(t);
+      t = Clock::now();
+      std::vector<double> probabilities = impl.Classify(hu, result.lesion_map, components);
+      result.timings_ms.classify = MsSince(t);
+      for (std::size_t i = 0; i < components.size(); ++i) {
+        Lesion lesion;
+        lesion.id = components[i].label;
+        lesion.probability = probabilities[i];
+        lesion.lesion_class =
+            probabilities[i] >= m.threshold ? LesionClass::kCovid19Like : LesionClass::kOther;
+        lesion.volume_ml = components[i].voxels * ct.VoxelVolumeMl();
+        lesion.centroid_xyz = components[i].centroid_xyz;
+        result.lesions.push_back(lesion);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    return core::Status(
+        core::ErrorCode::kInternal,
+        "inference on " + impl.device.ToString() + " failed: " + what.substr(0, what.find('\n')));
+  }
+
+  std::vector<double> probabilities, volumes;
+  for (const Lesion& l : result.lesions) {
+    probabilities.push_back(l.probability);
+    volumes.push_back(l.volume_ml);
+  }
+  result.probability = CombineLesionProbabilities(probabilities, m.combine);
+  VerdictDecision decision =
+      DecideVerdict(result.lung_volume_ml, volumes, result.probability,
+                    VerdictRules{m.min_lung_volume_ml, m.min_lesion_volume_ml, m.threshold});
+  result.verdict = decision.verdict;
+  result.reason = decision.reason;
+  result.timings_ms.total = MsSince(start);
+  core::Log("inference")
+      ->info("screened on {}: {} (p={:.3f}), {} lesion(s), lungs {:.0f} mL, {:.0f} ms",
+             result.device, VerdictName(result.verdict), result.probability, result.lesions.size(),
+             result.lung_volume_ml, result.timings_ms.total);
+  return result;
+}
+
+}  // namespace ctscreen::inference

@@ -1,0 +1,69 @@
+#include "ctscreen/inference/components.h"
+
+#include <gtest/gtest.h>
+
+namespace ctscreen::inference {
+namespace {
+
+Mask Empty(int nx, int ny, int nz) {
+  Mask m;
+  m.size_xyz = {nx, ny, nz};
+  m.voxels.assign(m.NumVoxels(), 0);
+  return m;
+}
+
+void Fill(Mask& m, std::array<int, 3> lo, std::array<int, 3> hi) {
+  for (int z = lo[2]; z <= hi[2]; ++z)
+    for (int y = lo[1]; y <= hi[1]; ++y)
+      for (int x = lo[0]; x <= hi[0]; ++x) m.at(x, y, z) = 1;
+}
+
+TEST(ComponentsTest, LabelsLargestFirstWithStatistics) {
+  Mask m = Empty(20, 10, 6);
+  Fill(m, {0, 0, 0}, {1, 1, 1});    // 8 voxels
+  Fill(m, {10, 2, 1}, {13, 5, 4});  // 64 voxels
+  m.at(19, 9, 5) = 1;               // 1 voxel
+  std::vector<Component> components;
+  LabelMap labels = LabelComponents(m, 2, &components);
+  ASSERT_EQ(components.size(), 2u);  // the single voxel is below the minimum
+  EXPECT_EQ(components[0].label, 1);
+  EXPECT_EQ(components[0].voxels, 64);
+  EXPECT_DOUBLE_EQ(components[0].centroid_xyz[0], 11.5);
+  EXPECT_DOUBLE_EQ(components[0].centroid_xyz[2], 2.5);
+  EXPECT_EQ(components[0].min_xyz, (std::array<int, 3>{10, 2, 1}));
+  EXPECT_EQ(components[0].max_xyz, (std::array<int, 3>{13, 5, 4}));
+  EXPECT_EQ(components[1].voxels, 8);
+  EXPECT_EQ(labels.at(11, 3, 2), 1);
+  EXPECT_EQ(labels.at(0, 0, 0), 2);
+  EXPECT_EQ(labels.at(19, 9, 5), 0);
+}
+
+TEST(ComponentsTest, FaceConnectivityAndUShapesMerge) {
+  Mask m = Empty(5, 5, 1);
+  m.at(0, 0, 0) = 1;
+  m.at(1, 1, 0) = 1;  // diagonal only: separate
+  // A U: two arms met late in the scan must become one component.
+  Fill(m, {3, 0, 0}, {3, 4, 0});
+  Fill(m, {4, 4, 0}, {4, 4, 0});
+  Fill(m, {4, 0, 0}, {4, 0, 0});
+  std::vector<Component> components;
+  LabelComponents(m, 1, &components);
+  ASSERT_EQ(components.size(), 3u);
+  EXPECT_EQ(components[0].voxels, 7);
+}
+
+TEST(ComponentsTest, KeepLargestDropsSpecks) {
+  Mask m = Empty(30, 10, 4);
+  Fill(m, {0, 0, 0}, {9, 9, 3});    // 400: a lung
+  Fill(m, {12, 0, 0}, {20, 9, 3});  // 360: the other lung
+  Fill(m, {25, 0, 0}, {26, 1, 0});  // 4: a speck
+  Mask kept = KeepLargestComponents(m, 2, 0.1);
+  EXPECT_EQ(kept.at(0, 0, 0), 1);
+  EXPECT_EQ(kept.at(15, 5, 2), 1);
+  EXPECT_EQ(kept.at(25, 0, 0), 0);
+  Mask one = KeepLargestComponents(m, 1, 0.1);
+  EXPECT_EQ(one.at(15, 5, 2), 0);
+}
+
+}  // namespace
+}  // namespace ctscreen::inference

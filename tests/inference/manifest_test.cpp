@@ -1,0 +1,84 @@
+#include "ctscreen/inference/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ctscreen/inference/untrained_bundle.h"
+
+namespace ctscreen::inference {
+namespace {
+
+using nlohmann::json;
+
+json Valid() {
+  Manifest m = UntrainedManifest({});
+  for (StageSpec* s : {&m.lung, &m.lesion, &m.classifier}) s->sha256 = std::string(64, 'a');
+  return json::parse(ManifestToJson(m));
+}
+
+std::string Reason(const json& j) {
+  core::Result<Manifest> m = ParseManifest(j.dump(), "b/manifest.json");
+  EXPECT_FALSE(m.ok());
+  return m.ok() ? "" : m.status().reason();
+}
+
+TEST(ManifestTest, RoundTrip) {
+  core::Result<Manifest> m = ParseManifest(Valid().dump(), "b/manifest.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->name, "untrained-test-bundle");
+  EXPECT_EQ(m->lesion.architecture, "unetpp3d");
+  EXPECT_TRUE(m->lesion.params.deep_supervision);
+  EXPECT_EQ(m->lung.window[0], -150.0);
+  EXPECT_EQ(m->classifier.params.in_channels, 2);
+  EXPECT_EQ(m->lung.patch_size_xyz, (std::array<int, 3>{32, 32, 16}));
+  EXPECT_EQ(m->combine, Combine::kMax);
+  EXPECT_EQ(ManifestToJson(*m), Valid().dump(2) + "\n");
+}
+
+TEST(ManifestTest, UnknownFieldRefused) {
+  json j = Valid();
+  j["stages"]["lung"]["overlapp"] = 0.5;
+  std::string reason = Reason(j);
+  EXPECT_NE(reason.find("b/manifest.json: stages.lung.overlapp: unknown field"), std::string::npos)
+      << reason;
+}
+
+TEST(ManifestTest, MissingStageRefused) {
+  json j = Valid();
+  j["stages"].erase("classifier");
+  EXPECT_NE(Reason(j).find("stages.classifier: missing"), std::string::npos);
+}
+
+TEST(ManifestTest, BadValuesEachNamed) {
+  json j = Valid();
+  j["case"]["combine"] = "median";
+  j["stages"]["lesion"]["sha256"] = "xyz";
+  j["stages"]["lung"]["window"] = json::array({350, -150});
+  j["stages"]["lung"]["patch_size"] = json::array({30, 32, 16});  // depth 3 needs multiples of 4
+  j["stages"]["classifier"]["output_classes"] = json::array({"a", "b"});
+  j["stages"]["classifier"]["params"]["in_channels"] = 1;
+  j["precision"] = json::array({"fp8"});
+  std::string reason = Reason(j);
+  for (const char* expected :
+       {"case.combine", "stages.lesion.sha256", "stages.lung.window", "divisible by 4",
+        "covid19_like", "CT crop and lesion mask", "fp8"}) {
+    EXPECT_NE(reason.find(expected), std::string::npos) << expected << " not in: " << reason;
+  }
+}
+
+TEST(ManifestTest, NativeArchitectureMustFitStage) {
+  json j = Valid();
+  j["stages"]["lesion"]["architecture"] = "unet3d";
+  j["stages"]["lesion"]["params"].erase("deep_supervision");
+  EXPECT_NE(Reason(j).find("the lesion stage's native model is unetpp3d"), std::string::npos);
+}
+
+TEST(ManifestTest, NotJson) {
+  core::Result<Manifest> m = ParseManifest("{", "b/manifest.json");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().reason(), "b/manifest.json: not valid JSON");
+}
+
+}  // namespace
+}  // namespace ctscreen::inference

@@ -1,0 +1,143 @@
+#include "ctscreen/inference/screener.h"
+
+#include <gtest/gtest.h>
+#include <torch/cuda.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "ctscreen/inference/nn/stage_model.h"
+#include "ctscreen/inference/untrained_bundle.h"
+#include "test_dir.h"
+
+namespace ctscreen::inference {
+namespace {
+
+Volume Chest(int nx, int ny, int nz) {
+  Volume v;
+  v.size_xyz = {nx, ny, nz};
+  v.spacing_xyz = {1.0, 1.0, 2.5};
+  v.voxels.resize(v.NumVoxels());
+  torch::Tensor hu = torch::rand({static_cast<std::int64_t>(v.NumVoxels())}) * 1400 - 1000;
+  std::memcpy(v.voxels.data(), hu.data_ptr<float>(), v.voxels.size() * sizeof(float));
+  return v;
+}
+
+// Forces STAGE's output by biasing its final layers: an untrained model's answer is arbitrary,
+// a rigged one lets the test know what the pipeline must conclude.
+void Rig(const std::filesystem::path& dir, Manifest* m, StageSpec* stage, std::vector<float> bias) {
+  core::Result<nn::NativeNet> net = nn::BuildNativeNet(*stage);
+  ASSERT_TRUE(nn::LoadNativeWeights(dir / stage->file, &*net).ok());
+  torch::NoGradGuard no_grad;
+  int rigged = 0;
+  for (auto& p : net->module->named_parameters()) {
+    const std::string& name = p.key();
+    if ((name.rfind("head", 0) == 0 || name.rfind("fc", 0) == 0) &&
+        name.find(".bias") != std::string::npos) {
+      p.value().copy_(torch::tensor(bias));
+      ++rigged;
+    }
+  }
+  ASSERT_GT(rigged, 0);
+  ASSERT_TRUE(nn::SaveNativeWeights(*net, dir / stage->file).ok());
+  stage->sha256 = *Sha256OfFile(dir / stage->file);
+  std::ofstream(dir / "manifest.json") << ManifestToJson(*m);
+}
+
+class ScreenerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    UntrainedBundleOptions o;
+    o.min_lung_volume_ml = 100.0;
+    ASSERT_TRUE(WriteUntrainedBundle(dir_.path(), o).ok());
+    manifest_ = *ReadManifest(dir_.path());
+  }
+  std::unique_ptr<Screener> Load() {
+    auto screener = Screener::Create(dir_.path(), {});
+    EXPECT_TRUE(screener.ok()) << screener.status().ToString();
+    return screener.ok() ? std::move(*screener) : nullptr;
+  }
+  TestDir dir_;
+  Manifest manifest_;
+};
+
+TEST_F(ScreenerTest, UntrainedBundleRunsEndToEnd) {
+  auto screener = Load();
+  ASSERT_TRUE(screener);
+  Volume ct = Chest(48, 40, 24);
+  core::Result<Screening> s = screener->Run(ct);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->lung_mask.size_xyz, ct.size_xyz);
+  EXPECT_EQ(s->lesion_map.voxels.size(), ct.NumVoxels());
+  EXPECT_EQ(s->device, "cpu");
+  EXPECT_EQ(s->precision, "fp32");
+  EXPECT_GT(s->timings_ms.lung_seg, 0.0);
+  EXPECT_GE(s->timings_ms.total, s->timings_ms.lung_seg);
+  for (const Lesion& l : s->lesions) {
+    EXPECT_GE(l.volume_ml, manifest_.min_lesion_volume_ml);
+    EXPECT_GE(l.probability, 0.0);
+    EXPECT_LE(l.probability, 1.0);
+  }
+}
+
+TEST_F(ScreenerTest, NoLungsIsNotAssessable) {
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {100.0f, -100.0f});
+  auto screener = Load();
+  ASSERT_TRUE(screener);
+  core::Result<Screening> s = screener->Run(Chest(32, 32, 16));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->verdict, Verdict::kNotAssessable);
+  EXPECT_NE(s->reason.find("no lungs found in the series"), std::string::npos);
+  EXPECT_EQ(s->lung_volume_ml, 0.0);
+  EXPECT_TRUE(s->lesions.empty());
+}
+
+TEST_F(ScreenerTest, LesionsClassifiedAndCaseDecided) {
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {-100.0f, 100.0f});
+  Rig(dir_.path(), &manifest_, &manifest_.lesion, {-100.0f, 100.0f});
+  Rig(dir_.path(), &manifest_, &manifest_.classifier, {-100.0f, 100.0f});
+  auto screener = Load();
+  ASSERT_TRUE(screener);
+  Volume ct = Chest(40, 32, 48);  // 154 mL: above the bundle's 100 mL minimum
+  core::Result<Screening> s = screener->Run(ct);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const double whole_ml = ct.NumVoxels() * ct.VoxelVolumeMl();
+  EXPECT_DOUBLE_EQ(s->lung_volume_ml, whole_ml);
+  ASSERT_EQ(s->lesions.size(), 1u);
+  EXPECT_EQ(s->lesions[0].id, 1);
+  EXPECT_DOUBLE_EQ(s->lesions[0].volume_ml, whole_ml);
+  EXPECT_EQ(s->lesions[0].lesion_class, LesionClass::kCovid19Like);
+  EXPECT_NEAR(s->lesions[0].probability, 1.0, 1e-6);
+  EXPECT_DOUBLE_EQ(s->lesions[0].centroid_xyz[0], 19.5);
+  EXPECT_EQ(s->verdict, Verdict::kCovid19Likely);
+  EXPECT_EQ(s->lesion_map.at(3, 4, 5), 1);
+}
+
+TEST_F(ScreenerTest, WrongSpacingRefused) {
+  auto screener = Load();
+  ASSERT_TRUE(screener);
+  Volume ct = Chest(32, 32, 16);
+  ct.spacing_xyz = {0.7, 0.7, 1.0};
+  core::Result<Screening> s = screener->Run(ct);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().reason().find("resample first"), std::string::npos);
+}
+
+TEST_F(ScreenerTest, TamperedBundleRefusedAtLoad) {
+  { std::ofstream(dir_.path() / "classifier.pt", std::ios::app) << "x"; }
+  auto screener = Screener::Create(dir_.path(), {});
+  ASSERT_FALSE(screener.ok());
+  EXPECT_NE(screener.status().reason().find("classifier.pt: sha256 is"), std::string::npos);
+}
+
+TEST_F(ScreenerTest, CudaRefusedWithoutCuda) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "this machine has CUDA";
+  ScreenerOptions o;
+  o.device = "cuda:0";
+  auto screener = Screener::Create(dir_.path(), o);
+  ASSERT_FALSE(screener.ok());
+  EXPECT_EQ(screener.status().reason(), "cuda:0 requested but this build/machine has no CUDA");
+}
+
+}  // namespace
+}  // namespace ctscreen::inference
