@@ -3,6 +3,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <functional>
 #include <string>
 
 #include "ctscreen/api/token_store.h"
@@ -10,6 +11,7 @@
 #include "ctscreen/core/config.h"
 #include "ctscreen/core/intake_gate.h"
 #include "ctscreen/jobs/job_store.h"
+#include "ctscreen/jobs/worker_pool.h"
 
 namespace ctscreen::api {
 
@@ -21,6 +23,9 @@ struct ApiContext {
   TokenStore tokens;
   std::string version;
   double started_at = 0;
+  std::function<std::vector<jobs::DeviceActivity>()> activity;
+  std::string bundle_name;
+  std::string bundle_version;
 };
 
 // Checks the call's "authorization: Bearer <token>" against the tokens file. Without a

@@ -127,9 +127,9 @@ core::Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiDependencies&
     credentials = grpc::SslServerCredentials(ssl);
   }
 
-  auto impl =
-      std::make_unique<Impl>(ApiContext{deps.store, deps.gate, deps.config, deps.clock,
-                                        std::move(tokens.value()), deps.version, deps.clock.Now()});
+  auto impl = std::make_unique<Impl>(ApiContext{
+      deps.store, deps.gate, deps.config, deps.clock, std::move(tokens.value()), deps.version,
+      deps.clock.Now(), deps.activity, deps.bundle_name, deps.bundle_version});
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -1,5 +1,8 @@
 #include "job_messages.h"
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
 namespace ctscreen::api {
 
 namespace {
@@ -45,6 +48,26 @@ void ToProto(const jobs::JobRecord& r, v1::Job* job) {
   job->set_attempts(r.attempts);
   job->set_created_at(r.created_at);
   job->set_updated_at(r.updated_at);
+  job->set_verdict(r.verdict);
+  job->set_probability(r.probability);
+  // Stage timings are stored as result.json writes them: {"read": 812.5, ...}.
+  auto timings = nlohmann::json::parse(r.timings_json.empty() ? "{}" : r.timings_json, nullptr,
+                                       /*allow_exceptions=*/false);
+  if (timings.is_object()) {
+    for (const auto& [stage, ms] : timings.items()) {
+      if (!ms.is_number()) continue;
+      auto* t = job->add_timings();
+      t->set_stage(stage);
+      t->set_ms(ms.get<double>());
+    }
+  }
+  if (!r.result_dir.empty()) {
+    for (const char* name : {"result.json", "seg.dcm", "sr.dcm"}) {
+      if (std::filesystem::exists(r.result_dir + "/" + name)) {
+        job->add_outputs(r.result_dir + "/" + name);
+      }
+    }
+  }
 }
 
 }  // namespace ctscreen::api

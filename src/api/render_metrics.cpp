@@ -47,11 +47,17 @@ std::string RenderMetrics(jobs::JobStore& store, const core::Config& config,
     }
     out << "ctscreen_jobs{state=\"" << jobs::JobStateName(state) << "\"} " << n << '\n';
   }
-  Header(out, "ctscreen_jobs_verdict_total", "counter",
-         "Screened jobs by verdict (the screening pipeline is not active in this release).");
+  Header(out, "ctscreen_jobs_verdict_total", "counter", "Screened jobs by verdict.");
+  auto verdicts = store.CountByVerdict(0);
   for (const char* verdict :
        {"covid19_likely", "covid19_unlikely", "no_lesion", "not_assessable"}) {
-    out << "ctscreen_jobs_verdict_total{verdict=\"" << verdict << "\"} 0\n";
+    std::int64_t n = 0;
+    if (verdicts.ok()) {
+      for (const auto& [v, c] : *verdicts) {
+        if (v == verdict) n = c;
+      }
+    }
+    out << "ctscreen_jobs_verdict_total{verdict=\"" << verdict << "\"} " << n << '\n';
   }
   Header(out, "ctscreen_stage_duration_seconds", "histogram",
          "Time jobs spent in each stage (ingest includes the quiet period).");

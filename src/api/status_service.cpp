@@ -200,16 +200,37 @@ grpc::Status StatusServiceImpl::GetStats(grpc::ServerContext* call, const v1::Ge
   auto queued = ctx_.store.ListJobs(jobs::JobState::kQueued);
   if (!queued.ok()) return ToGrpc(queued.status());
   response->set_queue_depth(static_cast<std::int64_t>(queued->size()));
-  for (const auto& device : ctx_.config.pipeline.devices) {
-    auto* d = response->add_devices();
-    d->set_device(device);
-    d->set_activity("idle (the screening pipeline is not active in this release)");
+  if (ctx_.activity) {
+    for (const auto& a : ctx_.activity()) {
+      auto* d = response->add_devices();
+      d->set_device(a.device);
+      d->set_job_id(a.job_id);
+      d->set_activity(a.job_id ? "screening job " + std::to_string(a.job_id) : "idle");
+    }
+  } else {
+    for (const auto& device : ctx_.config.pipeline.devices) {
+      auto* d = response->add_devices();
+      d->set_device(device);
+      d->set_activity("not screening (no model bundle loaded)");
+    }
+  }
+  for (const auto& [since, out] :
+       {std::pair{LocalMidnight(now), response->mutable_verdicts_today()},
+        std::pair{week_ago, response->mutable_verdicts_7_days()}}) {
+    auto verdicts = ctx_.store.CountByVerdict(since);
+    if (!verdicts.ok()) return ToGrpc(verdicts.status());
+    for (const auto& [verdict, n] : *verdicts) {
+      auto* v = out->Add();
+      v->set_verdict(verdict);
+      v->set_count(n);
+    }
   }
   if (auto free_mb = core::FreeMegabytes(ctx_.config.storage.dir); free_mb.ok()) {
     response->set_free_disk_mb(*free_mb);
   }
-  response->set_bundle_name(ctx_.config.pipeline.bundle);
-  response->set_bundle_version("not loaded");
+  response->set_bundle_name(ctx_.bundle_name.empty() ? ctx_.config.pipeline.bundle
+                                                     : ctx_.bundle_name);
+  response->set_bundle_version(ctx_.bundle_version.empty() ? "not loaded" : ctx_.bundle_version);
   auto instances = ctx_.store.CountAllInstances();
   if (!instances.ok()) return ToGrpc(instances.status());
   response->set_instances_stored(*instances);

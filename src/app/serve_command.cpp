@@ -15,6 +15,7 @@
 #include "ctscreen/ingest/spool.h"
 #include "ctscreen/jobs/job_store.h"
 #include "dicom_delivery_sender.h"
+#include "screening_runner.h"
 
 namespace ctscreen::app {
 
@@ -77,12 +78,29 @@ int RunServe(int argc, char** argv) {
                                config->delivery.max_backoff_s},
                               sender, clock);
   dispatcher.Start();
-  auto api =
-      api::ApiServer::Start({**store, gate, *config, clock, &scp.counters(), CTSCREEN_VERSION});
+  // One worker per device when a model bundle is there. Without one, completed series wait in
+  // `queued` until it is installed; the log and `ctscreen status` say so.
+  auto runner = ScreeningRunner::Create(*config);
+  std::unique_ptr<jobs::WorkerPool> workers;
+  api::ApiDependencies api_deps{**store,          gate, *config, clock, &scp.counters(),
+                                CTSCREEN_VERSION, {},   "",      ""};
+  if (runner.ok()) {
+    workers = std::make_unique<jobs::WorkerPool>(**store, **runner, config->pipeline.devices,
+                                                 config->destinations, clock,
+                                                 [&dispatcher] { dispatcher.Poke(); });
+    workers->Start();
+    api_deps.activity = [&workers] { return workers->Activity(); };
+    api_deps.bundle_name = (*runner)->bundle_name();
+    api_deps.bundle_version = (*runner)->bundle_version();
+  } else {
+    log->warn("screening is off, completed series stay queued: {}", runner.status().reason());
+  }
+  auto api = api::ApiServer::Start(api_deps);
   if (!api.ok()) {
     log->error("{}", api.status().reason());
     scp.Stop();
     ingest.StopTimer();
+    if (workers) workers->Stop();
     dispatcher.Stop();
     return 1;
   }
@@ -94,6 +112,7 @@ int RunServe(int argc, char** argv) {
   log->info("received {}, stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
   scp.Stop();
   ingest.StopTimer();
+  if (workers) workers->Stop();
   dispatcher.Stop();
   (*api)->Stop();
   log->info("stopped");

@@ -69,11 +69,18 @@ constexpr const char* kMigrations[] = {
       UNIQUE(job_id, destination, sop_instance_uid));
     CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
     )sql",
+    R"sql(
+    ALTER TABLE jobs ADD COLUMN verdict TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN probability REAL NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN timings_json TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE jobs ADD COLUMN result_dir TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN device TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr const char* kJobColumns =
     "id, series_uid, study_uid, revision, state, reason, instance_count, attempts, created_at, "
-    "updated_at, last_instance_at";
+    "updated_at, last_instance_at, verdict, probability, timings_json, result_dir, device";
 
 JobRecord ReadJob(const SqliteStatement& s) {
   JobRecord j;
@@ -88,6 +95,11 @@ JobRecord ReadJob(const SqliteStatement& s) {
   j.created_at = s.Real(8);
   j.updated_at = s.Real(9);
   j.last_instance_at = s.Real(10);
+  j.verdict = s.Text(11);
+  j.probability = s.Real(12);
+  j.timings_json = s.Text(13);
+  j.result_dir = s.Text(14);
+  j.device = s.Text(15);
   return j;
 }
 
@@ -561,6 +573,33 @@ Result<std::int64_t> JobStore::CountAllInstances() {
   SqliteStatement s(db_, "SELECT COUNT(*) FROM instances");
   if (!s.Step()) return s.status();
   return s.Int(0);
+}
+
+Status JobStore::RecordResult(std::int64_t job_id, const JobResult& result) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "UPDATE jobs SET verdict = ?, probability = ?, timings_json = ?, "
+                    "result_dir = ?, device = ? WHERE id = ?");
+  s.Bind(1, result.verdict)
+      .Bind(2, result.probability)
+      .Bind(3, result.timings_json)
+      .Bind(4, result.result_dir)
+      .Bind(5, result.device)
+      .Bind(6, job_id);
+  s.Step();
+  return s.status();
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> JobStore::CountByVerdict(double since) {
+  std::lock_guard lock(mutex_);
+  SqliteStatement s(db_,
+                    "SELECT verdict, COUNT(*) FROM jobs WHERE created_at >= ? AND verdict != '' "
+                    "GROUP BY verdict");
+  s.Bind(1, since);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (s.Step()) out.emplace_back(s.Text(0), s.Int(1));
+  if (!s.status().ok()) return s.status();
+  return out;
 }
 
 }  // namespace ctscreen::jobs

@@ -4,6 +4,7 @@
 // non-loopback gRPC address needs TLS so tokens never travel in clear.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "ctscreen/core/intake_gate.h"
 #include "ctscreen/core/status.h"
 #include "ctscreen/jobs/job_store.h"
+#include "ctscreen/jobs/worker_pool.h"
 
 namespace ctscreen::api {
 
@@ -23,6 +25,11 @@ struct ApiDependencies {
   const core::Clock& clock;
   const core::IngestCounters* counters = nullptr;  // listener counters for /metrics
   std::string version;
+  // What each device is doing (empty: screening is not running).
+  std::function<std::vector<jobs::DeviceActivity>()> activity;
+  // Name and version of the active model bundle, or why there is none.
+  std::string bundle_name;
+  std::string bundle_version;
 };
 
 class ApiServer {

@@ -47,6 +47,21 @@ struct JobRecord {
   double created_at = 0;
   double updated_at = 0;
   double last_instance_at = 0;
+  // What screening found (empty until screened).
+  std::string verdict;
+  double probability = 0;
+  std::string timings_json = "{}";  // per-stage milliseconds, as in result.json
+  std::string result_dir;           // where result.json, seg.dcm and sr.dcm were written
+  std::string device;               // where it ran
+};
+
+// What a worker records when a job has been screened.
+struct JobResult {
+  std::string verdict;
+  double probability = 0;
+  std::string timings_json = "{}";
+  std::string result_dir;
+  std::string device;
 };
 
 struct JobEvent {
@@ -126,6 +141,9 @@ class JobStore {
   // Jobs created at or after `since`, counted by their current state.
   core::Result<std::vector<std::pair<JobState, std::int64_t>>> CountByState(double since);
   core::Result<std::int64_t> CountAllInstances();
+  core::Status RecordResult(std::int64_t job_id, const JobResult& result);
+  // Screened jobs created at or after `since`, counted by verdict.
+  core::Result<std::vector<std::pair<std::string, std::int64_t>>> CountByVerdict(double since);
 
   // --- outbox (src/jobs/outbox_store.cpp) ---
   // Adds a pending delivery due now (idempotent per job, destination and SOP Instance UID).
