@@ -1,6 +1,7 @@
 #include "command_line.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace ctscreen::app {
 
@@ -62,6 +63,15 @@ std::optional<CommandLine> ParseWithConfig(int argc, char** argv,
   }
   *config = std::move(loaded.value());
   return cl;
+}
+
+std::string FormatLocalTime(double epoch_s) {
+  std::time_t t = static_cast<std::time_t>(epoch_s);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
 }
 
 }  // namespace ctscreen::app

@@ -33,4 +33,7 @@ std::optional<CommandLine> ParseWithConfig(int argc, char** argv,
                                            const std::set<std::string>& valued_options = {},
                                            size_t max_positional = 0);
 
+// "2026-11-27 08:10:19" in local time: what an operator's wall clock says.
+std::string FormatLocalTime(double epoch_s);
+
 }  // namespace ctscreen::app

@@ -11,19 +11,6 @@
 #include "ctscreen/jobs/job_store.h"
 
 namespace ctscreen::app {
-namespace {
-
-std::string FormatTime(double epoch) {
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
-}  // namespace
-
 int RunInventory(int argc, char** argv) {
   core::Config loaded;
   auto cl =
@@ -65,7 +52,7 @@ int RunInventory(int argc, char** argv) {
     auto stored = (*store)->CountInstances(j.series_uid, false);
     int shown = j.state == jobs::JobState::kIngest && stored.ok() ? *stored : j.instance_count;
     std::printf("%-5lld %-10s %-4d %-9d %-19s %s\n", static_cast<long long>(j.id),
-                jobs::JobStateName(j.state), j.revision, shown, FormatTime(j.updated_at).c_str(),
+                jobs::JobStateName(j.state), j.revision, shown, FormatLocalTime(j.updated_at).c_str(),
                 j.series_uid.c_str());
     if (!j.reason.empty()) std::printf("%52s%s\n", "", j.reason.c_str());
     ++by_state[jobs::JobStateName(j.state)];

@@ -34,15 +34,6 @@ std::string StateName(int state) {
   return name;
 }
 
-std::string Time(double epoch) {
-  std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 std::string Duration(double seconds) {
   char buf[64];
   if (seconds < 120) {
@@ -81,7 +72,7 @@ int Fail(const grpc::Status& status, const ApiClient& client) {
 void PrintJobRow(const v1::Job& j) {
   std::printf("%-5lld %-10s %-4d %-9d %-19s %s\n", static_cast<long long>(j.id()),
               StateName(j.state()).c_str(), j.revision(), j.instance_count(),
-              Time(j.updated_at()).c_str(), j.series_uid().c_str());
+              FormatLocalTime(j.updated_at()).c_str(), j.series_uid().c_str());
   if (!j.reason().empty()) std::printf("%52s%s\n", "", j.reason().c_str());
 }
 
@@ -204,7 +195,7 @@ int RunWatch(int argc, char** argv) {
       std::printf("%s\n", line.c_str());
     } else {
       std::printf(
-          "%s job %lld %s -> %s  %s  %s\n", Time(change.at()).c_str(),
+          "%s job %lld %s -> %s  %s  %s\n", FormatLocalTime(change.at()).c_str(),
           static_cast<long long>(change.job_id()),
           change.from() == v1::JOB_STATE_UNSPECIFIED ? "new" : StateName(change.from()).c_str(),
           StateName(change.to()).c_str(), change.series_uid().c_str(), change.reason().c_str());
