@@ -1,0 +1,254 @@
+#include "ctscreen/dicom/sr_writer.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/cmr/tid1500.h>
+#include <dcmtk/dcmsr/codes/dcm.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+
+#include <cstdio>
+
+#include "dicom_values.h"
+
+namespace ctscreen::dicom {
+namespace {
+
+using core::ErrorCode;
+using core::Status;
+
+DSRCodedEntryValue Private(const char* code, const char* meaning) {
+  return DSRCodedEntryValue(code, kPrivateScheme, meaning);
+}
+
+DSRCodedEntryValue VerdictCode(SrVerdict verdict) {
+  switch (verdict) {
+    case SrVerdict::kCovid19Likely:
+      return Private("CTS0011", "COVID-19 pneumonia likely");
+    case SrVerdict::kCovid19Unlikely:
+      return Private("CTS0012", "COVID-19 pneumonia unlikely");
+    case SrVerdict::kNoLesion:
+      return Private("CTS0013", "No lung lesion found");
+    case SrVerdict::kNotAssessable:
+      break;
+  }
+  return Private("CTS0014", "Not assessable");
+}
+
+std::string Fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+CMR_TID1411_in_TID1500::MeasurementValue Millilitres(double ml) {
+  // UCUM "ml" is what TID 1411 volume measurements carry; CID 7181 is extensible.
+  return CMR_TID1411_in_TID1500::MeasurementValue(
+      Fixed(ml, 3).c_str(),
+      CID7181_AbstractMultiDimensionalImageModelComponentUnits(
+          DSRCodedEntryValue("ml", "UCUM", "milliliter")),
+      OFFalse);
+}
+
+Status Fail(const std::string& what, const OFCondition& cond) {
+  return Status(ErrorCode::kInternal, "SR: " + what + ": " + cond.text());
+}
+
+// Patient and study attributes are copied as stored (with their character set), never rebuilt:
+// the PACS files the report under the same patient and study as the CT.
+Status CopyPatientAndStudy(const std::string& reference_file, DcmItem* target) {
+  DcmFileFormat file;
+  OFCondition cond = file.loadFile(reference_file.c_str(), EXS_Unknown, EGL_noChange, 4096);
+  if (cond.bad()) {
+    return Status(ErrorCode::kIoError, "SR: cannot read patient and study from the source CT '" +
+                                           reference_file + "': " + cond.text());
+  }
+  const DcmTagKey tags[] = {DCM_SpecificCharacterSet,
+                            DCM_PatientName,
+                            DCM_PatientID,
+                            DCM_IssuerOfPatientID,
+                            DCM_PatientBirthDate,
+                            DCM_PatientSex,
+                            DCM_PatientAge,
+                            DCM_StudyDate,
+                            DCM_StudyTime,
+                            DCM_ReferringPhysicianName,
+                            DCM_StudyID,
+                            DCM_AccessionNumber,
+                            DCM_StudyDescription};
+  DcmDataset* source = file.getDataset();
+  for (const DcmTagKey& tag : tags) {
+    DcmElement* element = nullptr;
+    if (source->findAndGetElement(tag, element).good() && element != nullptr) {
+      target->insert(OFstatic_cast(DcmElement*, element->clone()), OFTrue);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* SrVerdictName(SrVerdict verdict) {
+  switch (verdict) {
+    case SrVerdict::kCovid19Likely:
+      return "covid19_likely";
+    case SrVerdict::kCovid19Unlikely:
+      return "covid19_unlikely";
+    case SrVerdict::kNoLesion:
+      return "no_lesion";
+    case SrVerdict::kNotAssessable:
+      break;
+  }
+  return "not_assessable";
+}
+
+core::Result<WrittenSr> SrWriter::Write(const SourceSeries& source, const SrInput& input,
+                                        const std::string& path) const {
+  if (source.slices.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "SR: the source series has no slices");
+  }
+  const bool has_seg = input.seg.has_value() && !input.seg->sop_instance_uid.empty();
+  for (const SrLesion& lesion : input.lesions) {
+    if (lesion.segment_number > 0 && !has_seg) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "SR: lesion " + std::to_string(lesion.id) +
+                        " names a SEG segment but no SEG instance was given");
+    }
+  }
+
+  TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
+  OFCondition cond = report.getObservationContext().addDeviceObserver(
+      NewUid().c_str(), CsSafe("ctscreen " + algorithm_.bundle_name, 64).c_str(),
+      algorithm_.manufacturer.c_str(),
+      CsSafe(algorithm_.bundle_name + " " + algorithm_.bundle_version, 64).c_str());
+  if (cond.bad()) return Fail("device observer", cond);
+  if ((cond = report.addProcedureReported(CMR_CID100::CTUnspecifiedBodyRegion)).bad()) {
+    return Fail("procedure reported", cond);
+  }
+
+  // The image library lists the CT the screening looked at; it must exist before entries.
+  TID1600_ImageLibrary& library = report.getImageLibrary();
+  if ((cond = library.createNewImageLibrary()).bad()) return Fail("image library", cond);
+  if ((cond = library.addImageGroup()).bad()) return Fail("image library group", cond);
+  for (const SourceSlice& slice : source.slices) {
+    DcmItem item;
+    item.putAndInsertString(DCM_SOPClassUID, slice.sop_class_uid.c_str());
+    item.putAndInsertString(DCM_SOPInstanceUID, slice.sop_instance_uid.c_str());
+    item.putAndInsertString(DCM_Modality, "CT");
+    cond = library.addImageEntry(item, TID1600_ImageLibrary::withoutDescriptors);
+    if (cond.bad()) return Fail("image library entry " + slice.sop_instance_uid, cond);
+  }
+
+  bool first_group = true;
+  for (const SrLesion& lesion : input.lesions) {
+    if (!first_group) report.addVolumetricROIMeasurements(OFFalse);
+    first_group = false;
+    CMR_TID1411_in_TID1500& group = report.getVolumetricROIMeasurements();
+    group.setTrackingIdentifier(("Lesion " + std::to_string(lesion.id)).c_str());
+    group.setTrackingUniqueIdentifier(NewUid().c_str());
+    group.setFinding(DSRCodedEntryValue("52988006", "SCT", "Lesion"));
+    if (lesion.segment_number > 0) {
+      DSRImageReferenceValue segment(input.seg->sop_class_uid.c_str(),
+                                     input.seg->sop_instance_uid.c_str());
+      segment.getSegmentList().addItem(static_cast<Uint16>(lesion.segment_number));
+      if ((cond = group.setReferencedSegment(segment)).bad()) {
+        return Fail("referenced segment of lesion " + std::to_string(lesion.id), cond);
+      }
+    }
+    group.setSourceSeriesForSegmentation(source.series_uid.c_str());
+    group.addFindingSite(DSRCodedEntryValue("39607008", "SCT", "Lung"));
+    cond = group.addMeasurement(CMR_CID7469::Volume, Millilitres(lesion.volume_ml));
+    if (cond.bad()) return Fail("volume of lesion " + std::to_string(lesion.id), cond);
+    group.getMeasurement().setAlgorithmIdentification(algorithm_.bundle_name.c_str(),
+                                                      algorithm_.bundle_version.c_str());
+    group.addQualitativeEvaluation(Private("CTS0030", "Lesion class"),
+                                   lesion.covid_like
+                                       ? Private(kCovidLikeCode, kCovidLikeMeaning)
+                                       : Private("CTS0002", "Other lesion (AI classification)"));
+    group.addQualitativeEvaluation(Private("CTS0031", "COVID-19-like probability"),
+                                   Fixed(lesion.probability, 3).c_str());
+  }
+
+  if (input.lung_volume_ml.has_value()) {
+    CMR_TID1501_in_TID1500& lungs = report.getIndividualMeasurements();
+    lungs.setTrackingIdentifier("Lungs");
+    lungs.setTrackingUniqueIdentifier(NewUid().c_str());
+    lungs.addFindingSite(DSRCodedEntryValue("39607008", "SCT", "Lung"));
+    cond = lungs.addMeasurement(CMR_CID7469::Volume,
+                                CMR_TID1501_in_TID1500::MeasurementValue(
+                                    Fixed(*input.lung_volume_ml, 1).c_str(),
+                                    CID7181_AbstractMultiDimensionalImageModelComponentUnits(
+                                        DSRCodedEntryValue("ml", "UCUM", "milliliter")),
+                                    OFFalse));
+    if (cond.bad()) return Fail("lung volume", cond);
+  }
+
+  const DSRCodedEntryValue result_concept =
+      Private("CTS0010", "COVID-19 pneumonia screening result");
+  if ((cond = report.addQualitativeEvaluation(result_concept, VerdictCode(input.verdict))).bad()) {
+    return Fail("verdict", cond);
+  }
+  if (input.verdict != SrVerdict::kNotAssessable) {
+    report.addQualitativeEvaluation(Private("CTS0020", "COVID-19 probability"),
+                                    Fixed(input.probability, 3).c_str());
+    report.addQualitativeEvaluation(Private("CTS0021", "Decision threshold"),
+                                    Fixed(input.threshold, 3).c_str());
+  } else {
+    report.addQualitativeEvaluation(
+        Private("CTS0022", "Reason not assessable"),
+        (input.reason.empty() ? std::string("not given") : input.reason).c_str());
+  }
+  report.addQualitativeEvaluation(Private("CTS0023", "Algorithm"),
+                                  ("ctscreen " + algorithm_.software_version + ", model bundle " +
+                                   algorithm_.bundle_name + " " + algorithm_.bundle_version)
+                                      .c_str());
+  report.addQualitativeEvaluation(
+      CODE_DCM_Comment,
+      "Automated screening aid for COVID-19 pneumonia, not a diagnosis. Results must be "
+      "reviewed by a radiologist.");
+
+  DSRDocument document(DSRTypes::DT_ComprehensiveSR);
+  if ((cond = document.setTreeFromRootTemplate(report, OFTrue)).bad()) {
+    return Fail("the TID 1500 tree is incomplete", cond);
+  }
+  document.createNewSeriesInStudy(source.study_uid.c_str());
+  document.setSeriesDescription(options_.series_description.c_str());
+  document.setSeriesNumber(std::to_string(options_.series_number).c_str());
+  document.setInstanceNumber(std::to_string(options_.instance_number).c_str());
+  document.setManufacturer(algorithm_.manufacturer.c_str());
+  document.setManufacturerModelName(CsSafe(algorithm_.bundle_name, 64).c_str());
+  document.setSoftwareVersions(("ctscreen " + algorithm_.software_version + "\\" +
+                                algorithm_.bundle_name + " " + algorithm_.bundle_version)
+                                   .c_str());
+  document.setDeviceSerialNumber("0");
+  document.completeDocument();
+
+  DSRSOPInstanceReferenceList& evidence = document.getCurrentRequestedProcedureEvidence();
+  for (const SourceSlice& slice : source.slices) {
+    evidence.addItem(source.study_uid.c_str(), source.series_uid.c_str(),
+                     slice.sop_class_uid.c_str(), slice.sop_instance_uid.c_str());
+  }
+  if (has_seg) {
+    evidence.addItem(source.study_uid.c_str(), input.seg->series_uid.c_str(),
+                     input.seg->sop_class_uid.c_str(), input.seg->sop_instance_uid.c_str());
+  }
+
+  DcmFileFormat file;
+  DcmDataset* dataset = file.getDataset();
+  if ((cond = document.write(*dataset)).bad()) return Fail("encoding", cond);
+  if (Status s = CopyPatientAndStudy(source.reference_file, dataset); !s.ok()) return s;
+
+  WrittenSr written;
+  written.path = path;
+  OFString value;
+  document.getSOPInstanceUID(value);
+  written.sop_instance_uid = value.c_str();
+  document.getSeriesInstanceUID(value);
+  written.series_uid = value.c_str();
+  cond = file.saveFile(path.c_str(), EXS_LittleEndianExplicit);
+  if (cond.bad()) {
+    return Status(ErrorCode::kIoError, "SR: cannot write '" + path + "': " + cond.text());
+  }
+  return written;
+}
+
+}  // namespace ctscreen::dicom
