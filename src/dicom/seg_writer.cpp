@@ -139,6 +139,9 @@ core::Result<WrittenSeg> SegWriter::Write(const SourceSeries& source,
       content);
   if (cond.bad() || raw == nullptr) return Fail("SEG: cannot create the segmentation", cond);
   std::unique_ptr<DcmSegmentation> seg(raw);
+  // DCMTK 3.6.7 runs this check on the dimension module before the per-frame groups exist, so
+  // it checks nothing and logs a warning per SEG; check_seg.py verifies the dimension indices.
+  seg->setCheckDimensionsOnWrite(OFFalse);
 
   cond = seg->importFromSourceImage(source.reference_file.c_str(), OFTrue);
   if (cond.bad()) {

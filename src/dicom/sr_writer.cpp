@@ -2,6 +2,8 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/cmr/cid5000.h>
+#include <dcmtk/dcmsr/cmr/cid5001.h>
 #include <dcmtk/dcmsr/cmr/tid1500.h>
 #include <dcmtk/dcmsr/codes/dcm.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
@@ -40,13 +42,36 @@ std::string Fixed(double value, int decimals) {
   return buffer;
 }
 
-CMR_TID1411_in_TID1500::MeasurementValue Millilitres(double ml) {
-  // UCUM "ml" is what TID 1411 volume measurements carry; CID 7181 is extensible.
-  return CMR_TID1411_in_TID1500::MeasurementValue(
-      Fixed(ml, 3).c_str(),
-      CID7181_AbstractMultiDimensionalImageModelComponentUnits(
-          DSRCodedEntryValue("ml", "UCUM", "milliliter")),
-      OFFalse);
+template <typename Group>
+typename Group::MeasurementValue Millilitres(double ml, int decimals) {
+  // UCUM "ml" is what TID 1411/1501 volume measurements carry; CID 7181 is extensible.
+  return typename Group::MeasurementValue(Fixed(ml, decimals).c_str(),
+                                          CID7181_AbstractMultiDimensionalImageModelComponentUnits(
+                                              DSRCodedEntryValue("ml", "UCUM", "milliliter")),
+                                          OFFalse);
+}
+
+// What TID 1411 and TID 1501 lesion groups share: identity, finding, volume and class.
+template <typename Group>
+OFCondition FillLesionGroup(Group& group, const SrLesion& lesion) {
+  OFCondition cond = group.setTrackingIdentifier(("Lesion " + std::to_string(lesion.id)).c_str());
+  if (cond.good()) cond = group.setTrackingUniqueIdentifier(NewUid().c_str());
+  if (cond.good()) cond = group.setFinding(DSRCodedEntryValue("52988006", "SCT", "Lesion"));
+  if (cond.good()) cond = group.addFindingSite(DSRCodedEntryValue("39607008", "SCT", "Lung"));
+  if (cond.good()) {
+    cond = group.addMeasurement(CMR_CID7469::Volume, Millilitres<Group>(lesion.volume_ml, 3));
+  }
+  if (cond.good()) {
+    cond = group.addQualitativeEvaluation(
+        Private("CTS0030", "Lesion class"),
+        lesion.covid_like ? Private(kCovidLikeCode, kCovidLikeMeaning)
+                          : Private("CTS0002", "Other lesion (AI classification)"));
+  }
+  if (cond.good()) {
+    cond = group.addQualitativeEvaluation(Private("CTS0031", "COVID-19-like probability"),
+                                          Fixed(lesion.probability, 3).c_str());
+  }
+  return cond;
 }
 
 Status Fail(const std::string& what, const OFCondition& cond) {
@@ -116,6 +141,7 @@ core::Result<WrittenSr> SrWriter::Write(const SourceSeries& source, const SrInpu
   }
 
   TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
+  report.setLanguage(CID5000_Languages::English, CID5001_Countries::UnitedStates);
   OFCondition cond = report.getObservationContext().addDeviceObserver(
       NewUid().c_str(), CsSafe("ctscreen " + algorithm_.bundle_name, 64).c_str(),
       algorithm_.manufacturer.c_str(),
@@ -138,47 +164,43 @@ core::Result<WrittenSr> SrWriter::Write(const SourceSeries& source, const SrInpu
     if (cond.bad()) return Fail("image library entry " + slice.sop_instance_uid, cond);
   }
 
-  bool first_group = true;
+  // Lesions with a segment get TID 1411 (volumetric ROI, Referenced Segment is mandatory
+  // there); lesions without one (no SEG written) and the lungs get TID 1501 groups.
+  bool first_volumetric = true;
+  bool first_individual = true;
+  auto next_individual = [&]() -> CMR_TID1501_in_TID1500& {
+    if (!first_individual) report.addIndividualMeasurements(OFFalse);
+    first_individual = false;
+    return report.getIndividualMeasurements();
+  };
   for (const SrLesion& lesion : input.lesions) {
-    if (!first_group) report.addVolumetricROIMeasurements(OFFalse);
-    first_group = false;
-    CMR_TID1411_in_TID1500& group = report.getVolumetricROIMeasurements();
-    group.setTrackingIdentifier(("Lesion " + std::to_string(lesion.id)).c_str());
-    group.setTrackingUniqueIdentifier(NewUid().c_str());
-    group.setFinding(DSRCodedEntryValue("52988006", "SCT", "Lesion"));
+    const std::string name = "lesion " + std::to_string(lesion.id);
     if (lesion.segment_number > 0) {
+      if (!first_volumetric) report.addVolumetricROIMeasurements(OFFalse);
+      first_volumetric = false;
+      CMR_TID1411_in_TID1500& group = report.getVolumetricROIMeasurements();
       DSRImageReferenceValue segment(input.seg->sop_class_uid.c_str(),
                                      input.seg->sop_instance_uid.c_str());
       segment.getSegmentList().addItem(static_cast<Uint16>(lesion.segment_number));
       if ((cond = group.setReferencedSegment(segment)).bad()) {
-        return Fail("referenced segment of lesion " + std::to_string(lesion.id), cond);
+        return Fail("referenced segment of " + name, cond);
       }
+      group.setSourceSeriesForSegmentation(source.series_uid.c_str());
+      if ((cond = FillLesionGroup(group, lesion)).bad()) return Fail(name, cond);
+      group.getMeasurement().setAlgorithmIdentification(algorithm_.bundle_name.c_str(),
+                                                        algorithm_.bundle_version.c_str());
+    } else {
+      if ((cond = FillLesionGroup(next_individual(), lesion)).bad()) return Fail(name, cond);
     }
-    group.setSourceSeriesForSegmentation(source.series_uid.c_str());
-    group.addFindingSite(DSRCodedEntryValue("39607008", "SCT", "Lung"));
-    cond = group.addMeasurement(CMR_CID7469::Volume, Millilitres(lesion.volume_ml));
-    if (cond.bad()) return Fail("volume of lesion " + std::to_string(lesion.id), cond);
-    group.getMeasurement().setAlgorithmIdentification(algorithm_.bundle_name.c_str(),
-                                                      algorithm_.bundle_version.c_str());
-    group.addQualitativeEvaluation(Private("CTS0030", "Lesion class"),
-                                   lesion.covid_like
-                                       ? Private(kCovidLikeCode, kCovidLikeMeaning)
-                                       : Private("CTS0002", "Other lesion (AI classification)"));
-    group.addQualitativeEvaluation(Private("CTS0031", "COVID-19-like probability"),
-                                   Fixed(lesion.probability, 3).c_str());
   }
 
   if (input.lung_volume_ml.has_value()) {
-    CMR_TID1501_in_TID1500& lungs = report.getIndividualMeasurements();
+    CMR_TID1501_in_TID1500& lungs = next_individual();
     lungs.setTrackingIdentifier("Lungs");
     lungs.setTrackingUniqueIdentifier(NewUid().c_str());
     lungs.addFindingSite(DSRCodedEntryValue("39607008", "SCT", "Lung"));
     cond = lungs.addMeasurement(CMR_CID7469::Volume,
-                                CMR_TID1501_in_TID1500::MeasurementValue(
-                                    Fixed(*input.lung_volume_ml, 1).c_str(),
-                                    CID7181_AbstractMultiDimensionalImageModelComponentUnits(
-                                        DSRCodedEntryValue("ml", "UCUM", "milliliter")),
-                                    OFFalse));
+                                Millilitres<CMR_TID1501_in_TID1500>(*input.lung_volume_ml, 1));
     if (cond.bad()) return Fail("lung volume", cond);
   }
 

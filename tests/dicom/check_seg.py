@@ -55,6 +55,8 @@ def main():
         if cat.CodingSchemeDesignator != "SCT":
             problems.append(f"segment {s.SegmentNumber} category is not SNOMED CT")
 
+    pointers = [int(d.DimensionIndexPointer) for d in ds.DimensionIndexSequence]
+    expect("DimensionIndexPointer", pointers, [0x0062000B, 0x00200032])
     frames = ds.pixel_array
     if frames.ndim == 2:
         frames = frames[np.newaxis]
@@ -80,6 +82,8 @@ def main():
         pos = [float(v) for v in fg.PlanePositionSequence[0].ImagePositionPatient]
         if any(abs(a - b) > 1e-3 for a, b in zip(pos, src["slices"][k]["position"])):
             problems.append(f"frame {i + 1}: position {pos} is not slice {k}'s")
+        div = [int(v) for v in fg.FrameContentSequence[0].DimensionIndexValues]
+        expect(f"frame {i + 1} DimensionIndexValues", div, [number, k + 1])
         if (number, k) in seen:
             problems.append(f"frame {i + 1}: second frame for segment {number} slice {k}")
         seen.add((number, k))
