@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "ctscreen/dicom/sc_writer.h"
 #include "ctscreen/dicom/seg_writer.h"
 #include "ctscreen/dicom/series_reader.h"
 #include "ctscreen/dicom/source_series.h"
@@ -23,11 +24,13 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "usage: ctscreen seg-from-truth PHANTOM_CASE_DIR --out DIR [--lungs] [--empty-frames]\n"
+    "                               [--overlay]\n"
     "\n"
     "Writes DIR/seg.dcm (one segment per truth lesion, plus the lungs with --lungs) and\n"
     "DIR/sr.dcm (TID 1500 report) for a case written by `ctscreen phantom`, with the truth\n"
     "standing in for model output (bundle 'phantom-truth'). A case without lesions gets no SEG\n"
-    "unless --lungs is given. Developer tool: the verdict is the truth, not a model's.\n";
+    "unless --lungs is given. --overlay adds DIR/overlay/sc_<slice>.dcm, Secondary Captures of\n"
+    "the lesion slices with outlines. Developer tool: the verdict is the truth, not a model's.\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "ctscreen seg-from-truth: %s\n", message.c_str());
@@ -51,6 +54,7 @@ core::Result<std::vector<std::uint8_t>> MaskOnSource(const std::string& path,
 int RunSegFromTruth(int argc, char** argv) {
   std::string case_dir, out_dir;
   bool with_lungs = false;
+  bool overlay = false;
   dicom::SegOptions seg_options;
   for (int n = 1; n < argc; ++n) {
     const std::string arg = argv[n];
@@ -61,6 +65,8 @@ int RunSegFromTruth(int argc, char** argv) {
       out_dir = argv[++n];
     } else if (arg == "--lungs") {
       with_lungs = true;
+    } else if (arg == "--overlay") {
+      overlay = true;
     } else if (arg == "--empty-frames") {
       seg_options.include_empty_frames = true;
     } else if (!arg.empty() && arg[0] != '-' && case_dir.empty()) {
@@ -167,6 +173,27 @@ int RunSegFromTruth(int argc, char** argv) {
     std::printf("%s: %zu segments, %d frames\n", seg_path.c_str(), segments.size(), seg->frames);
   } else {
     std::printf("no lesions: no SEG written (add --lungs for a SEG of the lungs)\n");
+  }
+  if (overlay) {
+    dicom::ScInput sc_input;
+    const std::int16_t* hu = ct->image->GetBufferPointer();
+    sc_input.hu.assign(hu, hu + grid.VoxelCount());
+    sc_input.covid_like.assign(lesions->size(), 0);
+    sc_input.other.assign(lesions->size(), 0);
+    for (const auto& lesion : truth.value("lesions", nlohmann::json::array())) {
+      const int id = lesion.value("id", 0);
+      auto& target =
+          lesion.value("class", "") == "covid19_like" ? sc_input.covid_like : sc_input.other;
+      for (std::size_t v = 0; v < lesions->size(); ++v) {
+        if ((*lesions)[v] == id) target[v] = 1;
+      }
+    }
+    const fs::path overlay_dir = fs::path(out_dir) / "overlay";
+    fs::create_directories(overlay_dir, ec);
+    auto sc = dicom::ScWriter(algorithm, dicom::ScOptions())
+                  .Write(source, sc_input, overlay_dir.string());
+    if (!sc.ok()) return Fail(sc.status().ToString());
+    std::printf("%s: %zu overlay images\n", overlay_dir.c_str(), sc->size());
   }
   const std::string sr_path = (fs::path(out_dir) / "sr.dcm").string();
   auto sr = dicom::SrWriter(algorithm, dicom::SrOptions()).Write(source, report, sr_path);

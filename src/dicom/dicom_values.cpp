@@ -53,4 +53,38 @@ double ReadSliceThickness(const std::string& path) {
   return value;
 }
 
+// Patient and study attributes are copied as stored (with their character set), never rebuilt:
+// the PACS files the report under the same patient and study as the CT.
+core::Status CopyPatientAndStudy(const std::string& reference_file, const std::string& what,
+                                 DcmItem* target) {
+  DcmFileFormat file;
+  OFCondition cond = file.loadFile(reference_file.c_str(), EXS_Unknown, EGL_noChange, 4096);
+  if (cond.bad()) {
+    return core::Status(core::ErrorCode::kIoError,
+                        what + ": cannot read patient and study from the source CT '" +
+                            reference_file + "': " + cond.text());
+  }
+  const DcmTagKey tags[] = {DCM_SpecificCharacterSet,
+                            DCM_PatientName,
+                            DCM_PatientID,
+                            DCM_IssuerOfPatientID,
+                            DCM_PatientBirthDate,
+                            DCM_PatientSex,
+                            DCM_PatientAge,
+                            DCM_StudyDate,
+                            DCM_StudyTime,
+                            DCM_ReferringPhysicianName,
+                            DCM_StudyID,
+                            DCM_AccessionNumber,
+                            DCM_StudyDescription};
+  DcmDataset* source = file.getDataset();
+  for (const DcmTagKey& tag : tags) {
+    DcmElement* element = nullptr;
+    if (source->findAndGetElement(tag, element).good() && element != nullptr) {
+      target->insert(OFstatic_cast(DcmElement*, element->clone()), OFTrue);
+    }
+  }
+  return core::Status::Ok();
+}
+
 }  // namespace ctscreen::dicom

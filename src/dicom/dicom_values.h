@@ -4,6 +4,10 @@
 
 #include <string>
 
+#include "ctscreen/core/status.h"
+
+class DcmItem;
+
 namespace ctscreen::dicom {
 
 // Codes for concepts no public coding scheme names; "99" schemes are private by PS3.16 8.2.
@@ -23,5 +27,10 @@ std::string PnSafe(const std::string& text);
 
 // SliceThickness of a file, 0 when absent or unreadable.
 double ReadSliceThickness(const std::string& path);
+
+// Copies the Patient and General Study attributes of reference_file into target; `what`
+// ("SR") starts the reason when the file cannot be read.
+core::Status CopyPatientAndStudy(const std::string& reference_file, const std::string& what,
+                                 DcmItem* target);
 
 }  // namespace ctscreen::dicom

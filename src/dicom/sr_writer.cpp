@@ -78,38 +78,6 @@ Status Fail(const std::string& what, const OFCondition& cond) {
   return Status(ErrorCode::kInternal, "SR: " + what + ": " + cond.text());
 }
 
-// Patient and study attributes are copied as stored (with their character set), never rebuilt:
-// the PACS files the report under the same patient and study as the CT.
-Status CopyPatientAndStudy(const std::string& reference_file, DcmItem* target) {
-  DcmFileFormat file;
-  OFCondition cond = file.loadFile(reference_file.c_str(), EXS_Unknown, EGL_noChange, 4096);
-  if (cond.bad()) {
-    return Status(ErrorCode::kIoError, "SR: cannot read patient and study from the source CT '" +
-                                           reference_file + "': " + cond.text());
-  }
-  const DcmTagKey tags[] = {DCM_SpecificCharacterSet,
-                            DCM_PatientName,
-                            DCM_PatientID,
-                            DCM_IssuerOfPatientID,
-                            DCM_PatientBirthDate,
-                            DCM_PatientSex,
-                            DCM_PatientAge,
-                            DCM_StudyDate,
-                            DCM_StudyTime,
-                            DCM_ReferringPhysicianName,
-                            DCM_StudyID,
-                            DCM_AccessionNumber,
-                            DCM_StudyDescription};
-  DcmDataset* source = file.getDataset();
-  for (const DcmTagKey& tag : tags) {
-    DcmElement* element = nullptr;
-    if (source->findAndGetElement(tag, element).good() && element != nullptr) {
-      target->insert(OFstatic_cast(DcmElement*, element->clone()), OFTrue);
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 const char* SrVerdictName(SrVerdict verdict) {
@@ -257,7 +225,7 @@ core::Result<WrittenSr> SrWriter::Write(const SourceSeries& source, const SrInpu
   DcmFileFormat file;
   DcmDataset* dataset = file.getDataset();
   if ((cond = document.write(*dataset)).bad()) return Fail("encoding", cond);
-  if (Status s = CopyPatientAndStudy(source.reference_file, dataset); !s.ok()) return s;
+  if (Status s = CopyPatientAndStudy(source.reference_file, "SR", dataset); !s.ok()) return s;
 
   WrittenSr written;
   written.path = path;

@@ -39,7 +39,7 @@ std::vector<std::uint8_t> ToReaderOrder(const phantom::LabelVolume& mask,
       const phantom::Vec3 p = g.IndexToWorld(0, 0, k);
       double d = 0;
       for (int c = 0; c < 3; ++c) d += std::abs(p[c] - slices[r].position[c]);
-      if (d < 1e-3) match = k;
+      if (d < 0.05) match = k;  // IPP may be stored with 3 decimals only
     }
     if (match < 0) {
       ADD_FAILURE() << "no phantom slice at the position of read slice " << r;
@@ -51,15 +51,15 @@ std::vector<std::uint8_t> ToReaderOrder(const phantom::LabelVolume& mask,
   return out;
 }
 
-PhantomResult Build() {
+PhantomResult Build(std::uint64_t seed) {
   static Cleanup cleanup;
   PhantomResult result;
-  result.dir = fs::temp_directory_path() / ("ctscreen_results_" + std::to_string(::getpid()));
-  cleanup.dir = result.dir;
+  cleanup.dir = fs::temp_directory_path() / ("ctscreen_results_" + std::to_string(::getpid()));
+  result.dir = cleanup.dir / ("seed_" + std::to_string(seed));
   result.ct_dir = result.dir / "ct";
   fs::create_directories(result.ct_dir);
   const phantom::PhantomCase c =
-      phantom::GenerateCase(11, 0, phantom::CaseClass::kCovid, phantom::SizeMode::kSmall);
+      phantom::GenerateCase(seed, 0, phantom::CaseClass::kCovid, phantom::SizeMode::kSmall);
   auto written = phantom::WriteCtStudy(c, phantom::TransferSyntax::kExplicitVrLittleEndian,
                                        result.ct_dir.string());
   if (!written.ok()) {
@@ -75,6 +75,8 @@ PhantomResult Build() {
   }
   result.source = SourceSeriesFrom(volume->geometry(), volume->slices, volume->study_uid,
                                    volume->series_uid, volume->frame_of_reference_uid);
+  const std::int16_t* hu = volume->image->GetBufferPointer();
+  result.hu.assign(hu, hu + volume->geometry().VoxelCount());
   result.lungs = ToReaderOrder(c.lungs, volume->slices);
   result.lesions = ToReaderOrder(c.lesions, volume->slices);
   result.truth = c.lesion_truth;
@@ -85,7 +87,12 @@ PhantomResult Build() {
 }  // namespace
 
 const PhantomResult& CovidPhantom() {
-  static const PhantomResult phantom = Build();
+  static const PhantomResult phantom = Build(11);
+  return phantom;
+}
+
+const PhantomResult& FeetFirstPhantom() {
+  static const PhantomResult phantom = Build(5);
   return phantom;
 }
 

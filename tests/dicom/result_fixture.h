@@ -17,14 +17,17 @@ struct PhantomResult {
   std::filesystem::path dir;     // the case's temporary folder (removed at exit)
   std::filesystem::path ct_dir;  // its CT files
   SourceSeries source;
+  std::vector<std::int16_t> hu;       // reader order, as read
   std::vector<std::uint8_t> lungs;    // reader order, 1 left, 2 right
   std::vector<std::uint8_t> lesions;  // reader order, LesionTruth::id
   std::vector<phantom::LesionTruth> truth;
   double lung_volume_ml = 0;
 };
 
-// Generated once per process (about a second): a COVID case of `--size small`.
+// Generated once per process (about a second each): COVID cases of `--size small`, head first
+// and feet first (mirrored row direction, slices stored bottom to top).
 const PhantomResult& CovidPhantom();
+const PhantomResult& FeetFirstPhantom();
 
 // One segment per lesion (binary mask of its id), optionally the lungs last.
 std::vector<SegmentInput> LesionSegments(const PhantomResult& phantom, bool with_lungs);

@@ -106,6 +106,19 @@ TEST_F(SegWriterTest, LesionsAndLungsOnTheSourceGridPassDciodvfyAndReadBackVoxel
   ExpectPydicomReadsMasks(path, dir_ / "expected", false);
 }
 
+TEST_F(SegWriterTest, FeetFirstCaseReadsBackVoxelForVoxel) {
+  const PhantomResult& p = testing::FeetFirstPhantom();
+  ASSERT_FALSE(p.truth.empty());
+  ASSERT_LT(p.source.orientation[0], 0) << "seed 5 case 0 should be feet first";
+  const std::vector<SegmentInput> segments = LesionSegments(p, /*with_lungs=*/false);
+  const std::string path = (dir_ / "seg.dcm").string();
+  auto written = SegWriter(TestAlgorithm(), SegOptions()).Write(p.source, segments, path);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ExpectValid(path);
+  WriteExpected(p, segments, dir_ / "expected");
+  ExpectPydicomReadsMasks(path, dir_ / "expected", false);
+}
+
 TEST_F(SegWriterTest, EmptyFramesOnlyWhenAskedFor) {
   const PhantomResult& p = CovidPhantom();
   std::vector<SegmentInput> segments = LesionSegments(p, false);
