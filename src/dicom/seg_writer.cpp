@@ -179,6 +179,9 @@ core::Result<WrittenSeg> SegWriter::Write(const SourceSeries& source,
   std::unique_ptr<FGPlaneOrientationPatient> orientation(FGPlaneOrientationPatient::createMinimal(
       FormatDs(o[0]).c_str(), FormatDs(o[1]).c_str(), FormatDs(o[2]).c_str(),
       FormatDs(o[3]).c_str(), FormatDs(o[4]).c_str(), FormatDs(o[5]).c_str()));
+  if (orientation == nullptr) {
+    return Status(ErrorCode::kInvalidArgument, "SEG: the source orientation is not valid DICOM");
+  }
   if ((cond = seg->addForAllFrames(*orientation)).bad()) return Fail("SEG: orientation", cond);
 
   // Frames are indexed by segment, then by position along the stack (what viewers sort by).
@@ -228,6 +231,10 @@ core::Result<WrittenSeg> SegWriter::Write(const SourceSeries& source,
           FormatDs(ref.position[0]).c_str(), FormatDs(ref.position[1]).c_str(),
           FormatDs(ref.position[2]).c_str());
       std::unique_ptr<FGPlanePosPatient> position(position_raw);
+      if (position == nullptr) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "SEG: the position of slice " + std::to_string(k) + " is not valid DICOM");
+      }
       FGFrameContent frame_content;
       frame_content.setDimensionIndexValues(number, 0);
       frame_content.setDimensionIndexValues(static_cast<Uint32>(k + 1), 1);
