@@ -7,6 +7,8 @@ namespace ctscreen::app {
 int RunServe(int argc, char** argv);
 int RunInventory(int argc, char** argv);
 int RunAnalyze(int argc, char** argv);
+// Developer tool: SEG + SR from a phantom case's truth.
+int RunSegFromTruth(int argc, char** argv);
 // Clients of a running server's API.
 int RunStatus(int argc, char** argv);
 int RunJobs(int argc, char** argv);

@@ -18,6 +18,8 @@ constexpr const char* kUsage =
     "             list received series and their jobs from storage.dir\n"
     "  analyze    DICOM_DIR --out DIR [--stop-after preprocess] [--lungs MASK.nrrd]\n"
     "             offline analysis of a folder; for now writes the preprocessed volumes\n"
+    "  seg-from-truth PHANTOM_CASE_DIR --out DIR [--lungs]\n"
+    "             developer tool: SEG + SR from a phantom's truth masks (docs/results.md)\n"
     "  phantom    --out DIR --seed N [--cases K] [--mix ...] [--size small|full] [--preview]\n"
     "             write synthetic chest CT studies with ground truth (phantom --help)\n"
     "  status     health, queue, throughput and latencies of a running server (gRPC API)\n"
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return ctscreen::app::RunServe(argc - 1, argv + 1);
   if (command == "inventory") return ctscreen::app::RunInventory(argc - 1, argv + 1);
   if (command == "analyze") return ctscreen::app::RunAnalyze(argc - 1, argv + 1);
+  if (command == "seg-from-truth") return ctscreen::app::RunSegFromTruth(argc - 1, argv + 1);
   if (command == "phantom") return ctscreen::app::RunPhantomCommand(argc - 1, argv + 1);
   if (command == "status") return ctscreen::app::RunStatus(argc - 1, argv + 1);
   if (command == "jobs") return ctscreen::app::RunJobs(argc - 1, argv + 1);
