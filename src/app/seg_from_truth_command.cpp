@@ -16,6 +16,7 @@
 #include "ctscreen/dicom/sr_writer.h"
 #include "ctscreen/imaging/nrrd_io.h"
 #include "ctscreen/imaging/preprocess.h"
+#include "ctscreen/pipeline/write_results.h"
 
 namespace ctscreen::app {
 namespace {
@@ -115,91 +116,40 @@ int RunSegFromTruth(int argc, char** argv) {
   algorithm.bundle_version = "seed " + std::to_string(truth.value("seed", 0));
   algorithm.software_version = CTSCREEN_VERSION;
 
-  std::vector<dicom::SegmentInput> segments;
-  std::vector<dicom::SrLesion> sr_lesions;
-  std::vector<std::size_t> segment_of_lesion;
+  pipeline::ScreeningOnSource found;
+  found.lesion_labels.assign(lesions->begin(), lesions->end());
+  found.lung_mask = *lungs;
   for (const auto& lesion : truth.value("lesions", nlohmann::json::array())) {
-    const int id = lesion.value("id", 0);
-    dicom::SegmentInput segment;
     const bool covid = lesion.value("class", "") == "covid19_like";
-    segment.kind = covid ? dicom::SegmentKind::kCovidLesion : dicom::SegmentKind::kOtherLesion;
-    segment.label = "Lesion " + std::to_string(id);
-    segment.description = lesion.value("kind", "");
-    segment.mask.resize(lesions->size());
-    bool any = false;
-    for (std::size_t v = 0; v < segment.mask.size(); ++v) {
-      segment.mask[v] = (*lesions)[v] == id;
-      any = any || segment.mask[v];
-    }
-    dicom::SrLesion sr;
-    sr.id = id;
-    sr.covid_like = covid;
-    sr.probability = covid ? 1.0 : 0.0;
-    sr.volume_ml = lesion.value("volume_ml", 0.0);
-    if (any) {  // an empty segment is never written
-      sr.segment_number = static_cast<int>(segments.size()) + 1;
-      segments.push_back(std::move(segment));
-    }
-    sr_lesions.push_back(sr);
+    found.lesions.push_back(
+        {lesion.value("id", 0), covid, covid ? 1.0 : 0.0, lesion.value("volume_ml", 0.0)});
   }
-  if (with_lungs) {
-    dicom::SegmentInput segment;
-    segment.kind = dicom::SegmentKind::kLung;
-    segment.label = "Lungs";
-    segment.mask.resize(lungs->size());
-    for (std::size_t v = 0; v < segment.mask.size(); ++v) segment.mask[v] = (*lungs)[v] != 0;
-    segments.push_back(std::move(segment));
-  }
-
-  fs::create_directories(out_dir, ec);
-  dicom::SrInput report;
-  report.lesions = sr_lesions;
   const bool positive = truth.value("covid19_positive", false);
-  report.verdict = sr_lesions.empty() ? dicom::SrVerdict::kNoLesion
-                   : positive         ? dicom::SrVerdict::kCovid19Likely
-                                      : dicom::SrVerdict::kCovid19Unlikely;
-  report.probability = positive ? 1.0 : 0.0;
-  double lung_ml = 0;
+  found.verdict = found.lesions.empty() ? dicom::SrVerdict::kNoLesion
+                  : positive            ? dicom::SrVerdict::kCovid19Likely
+                                        : dicom::SrVerdict::kCovid19Unlikely;
+  found.probability = positive ? 1.0 : 0.0;
   if (truth.contains("lungs")) {
-    lung_ml =
+    found.lung_volume_ml =
         truth["lungs"].value("left_volume_ml", 0.0) + truth["lungs"].value("right_volume_ml", 0.0);
   }
-  report.lung_volume_ml = lung_ml;
-  if (!segments.empty()) {
-    const std::string seg_path = (fs::path(out_dir) / "seg.dcm").string();
-    auto seg = dicom::SegWriter(algorithm, seg_options).Write(source, segments, seg_path);
-    if (!seg.ok()) return Fail(seg.status().ToString());
-    report.seg = dicom::SegReference{seg->sop_instance_uid, seg->series_uid};
-    std::printf("%s: %zu segments, %d frames\n", seg_path.c_str(), segments.size(), seg->frames);
+  pipeline::WriteResultsOptions options;
+  options.out_dir = out_dir;
+  options.algorithm = algorithm;
+  options.overlay = overlay;
+  options.seg_lungs = with_lungs;
+  options.seg_empty_frames = seg_options.include_empty_frames;
+  auto written = pipeline::WriteResultsStage(options).Run({&*ct, &found});
+  if (!written.ok()) return Fail(written.status().ToString());
+  if (written->seg) {
+    std::printf("%s: %zu segments, %d frames\n", written->seg->path.c_str(),
+                written->seg->segment_numbers.size(), written->seg->frames);
   } else {
     std::printf("no lesions: no SEG written (add --lungs for a SEG of the lungs)\n");
   }
-  if (overlay) {
-    dicom::ScInput sc_input;
-    const std::int16_t* hu = ct->image->GetBufferPointer();
-    sc_input.hu.assign(hu, hu + grid.VoxelCount());
-    sc_input.covid_like.assign(lesions->size(), 0);
-    sc_input.other.assign(lesions->size(), 0);
-    for (const auto& lesion : truth.value("lesions", nlohmann::json::array())) {
-      const int id = lesion.value("id", 0);
-      auto& target =
-          lesion.value("class", "") == "covid19_like" ? sc_input.covid_like : sc_input.other;
-      for (std::size_t v = 0; v < lesions->size(); ++v) {
-        if ((*lesions)[v] == id) target[v] = 1;
-      }
-    }
-    const fs::path overlay_dir = fs::path(out_dir) / "overlay";
-    fs::create_directories(overlay_dir, ec);
-    auto sc = dicom::ScWriter(algorithm, dicom::ScOptions())
-                  .Write(source, sc_input, overlay_dir.string());
-    if (!sc.ok()) return Fail(sc.status().ToString());
-    std::printf("%s: %zu overlay images\n", overlay_dir.c_str(), sc->size());
-  }
-  const std::string sr_path = (fs::path(out_dir) / "sr.dcm").string();
-  auto sr = dicom::SrWriter(algorithm, dicom::SrOptions()).Write(source, report, sr_path);
-  if (!sr.ok()) return Fail(sr.status().ToString());
-  std::printf("%s: %s, %zu lesions\n", sr_path.c_str(), dicom::SrVerdictName(report.verdict),
-              sr_lesions.size());
+  if (overlay) std::printf("%d overlay images in %s/overlay\n", written->overlays, out_dir.c_str());
+  std::printf("%s: %s, %zu lesions\n", written->sr->path.c_str(),
+              dicom::SrVerdictName(found.verdict), found.lesions.size());
   return 0;
 }
 
