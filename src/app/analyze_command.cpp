@@ -10,15 +10,21 @@ namespace ctscreen::app {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ctscreen analyze DICOM_DIR --out DIR [--stop-after preprocess] [--lungs MASK.nrrd]\n"
+    "usage: ctscreen analyze DICOM_DIR --out DIR [--bundle DIR] [--masks] [--device cpu|cuda:N]\n"
+    "                        [--stop-after preprocess|infer] [--lungs MASK.nrrd]\n"
     "                        [--config FILE] [--set key=value ...]\n"
     "\n"
     "Analyses the CT series in DICOM_DIR (the one with most slices; LOCALIZER and other\n"
-    "series.skip_image_types are skipped) without any network. Until the models exist it stops\n"
-    "after preprocessing and writes DIR/preprocessed_lung.nrrd, DIR/preprocessed_lesion.nrrd\n"
-    "(resampled to 1 x 1 x 2.5 mm, windowed to [0, 1]) and DIR/result.json.\n"
-    "  --lungs MASK.nrrd   lung mask in the CT's frame of reference for the crop (e.g. a\n"
-    "                      phantom's lungs.nrrd); otherwise a threshold heuristic is used\n"
+    "series.skip_image_types are skipped) without any network: resamples it to the bundle's\n"
+    "spacing, finds lungs and lesions, classifies each lesion and writes DIR/result.json with\n"
+    "the verdict, per-lesion volumes and centroids (patient mm) and per-stage timings.\n"
+    "  --bundle DIR        model bundle (default: pipeline.bundle, models/default)\n"
+    "  --masks             also write DIR/lungs.nrrd and DIR/lesions.nrrd on the CT's own grid\n"
+    "  --device DEV        cpu (default: the first of pipeline.devices) or cuda:N\n"
+    "  --stop-after preprocess  write DIR/preprocessed_lung.nrrd, preprocessed_lesion.nrrd\n"
+    "                      (lung crop, 1 x 1 x 2.5 mm, windowed to [0, 1]) instead of a verdict\n"
+    "  --lungs MASK.nrrd   with preprocess: lung mask for the crop (e.g. a phantom's\n"
+    "                      lungs.nrrd); otherwise a threshold heuristic is used\n"
     "Exit codes: 0 done, 1 failure, 2 usage, 3 series rejected (geometry or encoding; the\n"
     "reason is printed and in result.json).\n";
 
@@ -33,6 +39,7 @@ int RunAnalyze(int argc, char** argv) {
   pipeline::AnalysisOptions options;
   std::string config_file;
   std::vector<std::string> overrides;
+  std::string bundle, device;
   for (int n = 1; n < argc; ++n) {
     const std::string arg = argv[n];
     auto value = [&](std::string* out) {
@@ -48,10 +55,16 @@ int RunAnalyze(int argc, char** argv) {
       if (!value(&options.out_dir)) return UsageError("--out needs a folder");
     } else if (arg == "--stop-after") {
       if (!value(&options.stop_after)) return UsageError("--stop-after needs a stage");
-      if (options.stop_after != "preprocess") {
+      if (options.stop_after != "preprocess" && options.stop_after != "infer") {
         return UsageError("--stop-after " + options.stop_after +
-                          ": only 'preprocess' is available until the models exist");
+                          ": the stages to stop after are 'preprocess' and 'infer'");
       }
+    } else if (arg == "--bundle") {
+      if (!value(&bundle)) return UsageError("--bundle needs a folder");
+    } else if (arg == "--device") {
+      if (!value(&device)) return UsageError("--device needs cpu or cuda:N");
+    } else if (arg == "--masks") {
+      options.write_masks = true;
     } else if (arg == "--lungs") {
       if (!value(&v)) return UsageError("--lungs needs a NRRD file");
       options.lung_mask_path = v;
@@ -78,8 +91,19 @@ int RunAnalyze(int argc, char** argv) {
   }
   options.read.selection.skip_image_types = config->series.skip_image_types;
   options.read.reader.limits.min_slices = config->series.min_slices;
+  options.bundle_dir = bundle.empty() ? config->pipeline.bundle : bundle;
+  options.screener.device = !device.empty()                    ? device
+                            : config->pipeline.devices.empty() ? "cpu"
+                                                               : config->pipeline.devices.front();
+  options.screener.precision = config->pipeline.precision;
 
   const pipeline::AnalysisReport report = pipeline::RunAnalysis(options);
+  if (report.status.ok() && options.stop_after == "infer") {
+    std::printf("verdict: %s (probability %.3f) in %.0f ms; wrote %s/result.json%s\n",
+                report.verdict.c_str(), report.probability, report.timings_ms.at("total"),
+                options.out_dir.c_str(), options.write_masks ? ", lungs.nrrd, lesions.nrrd" : "");
+    return 0;
+  }
   if (report.status.ok()) {
     std::printf(
         "preprocessed in %.0f ms; wrote %s/preprocessed_lung.nrrd, "

@@ -9,6 +9,9 @@ int RunInventory(int argc, char** argv);
 int RunAnalyze(int argc, char** argv);
 // Developer tool: SEG + SR from a phantom case's truth.
 int RunSegFromTruth(int argc, char** argv);
+// Reference models (ctscreen_training): not part of the server path.
+int RunTrain(int argc, char** argv);
+int RunEvaluate(int argc, char** argv);
 // Clients of a running server's API.
 int RunStatus(int argc, char** argv);
 int RunJobs(int argc, char** argv);

@@ -16,10 +16,14 @@ constexpr const char* kUsage =
     "             run the appliance: DICOM listener, spool, series tracking\n"
     "  inventory  [--config FILE] [--set key=value ...] [--json]\n"
     "             list received series and their jobs from storage.dir\n"
-    "  analyze    DICOM_DIR --out DIR [--stop-after preprocess] [--lungs MASK.nrrd]\n"
-    "             offline analysis of a folder; for now writes the preprocessed volumes\n"
     "  seg-from-truth PHANTOM_CASE_DIR --out DIR [--lungs]\n"
     "             developer tool: SEG + SR from a phantom's truth masks (docs/results.md)\n"
+    "  analyze    DICOM_DIR --out DIR [--bundle DIR] [--masks] [--stop-after preprocess|infer]\n"
+    "             offline analysis of a folder: verdict, lesions, result.json (analyze --help)\n"
+    "  train      --data DIR --stage lung|lesion|classifier --out BUNDLE_DIR [--epochs N]\n"
+    "             train one stage of a model bundle on phantom cases (train --help)\n"
+    "  evaluate   --cases DIR --bundle DIR [--out DIR]\n"
+    "             Dice, AUC, sensitivity/specificity and a ROC curve on phantom cases\n"
     "  phantom    --out DIR --seed N [--cases K] [--mix ...] [--size small|full] [--preview]\n"
     "             write synthetic chest CT studies with ground truth (phantom --help)\n"
     "  status     health, queue, throughput and latencies of a running server (gRPC API)\n"
@@ -45,6 +49,8 @@ int main(int argc, char** argv) {
   if (command == "inventory") return ctscreen::app::RunInventory(argc - 1, argv + 1);
   if (command == "analyze") return ctscreen::app::RunAnalyze(argc - 1, argv + 1);
   if (command == "seg-from-truth") return ctscreen::app::RunSegFromTruth(argc - 1, argv + 1);
+  if (command == "train") return ctscreen::app::RunTrain(argc - 1, argv + 1);
+  if (command == "evaluate") return ctscreen::app::RunEvaluate(argc - 1, argv + 1);
   if (command == "phantom") return ctscreen::app::RunPhantomCommand(argc - 1, argv + 1);
   if (command == "status") return ctscreen::app::RunStatus(argc - 1, argv + 1);
   if (command == "jobs") return ctscreen::app::RunJobs(argc - 1, argv + 1);

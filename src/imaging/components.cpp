@@ -4,6 +4,7 @@
 #include <itkRegionOfInterestImageFilter.h>
 
 #include <algorithm>
+#include <array>
 
 namespace ctscreen::imaging {
 namespace {
@@ -101,6 +102,36 @@ core::Result<std::vector<Component>> MeasureComponents(const LabelImage& mask,
                    [](const Component& a, const Component& b) { return a.voxels > b.voxels; });
   for (std::size_t n = 0; n < components.size(); ++n) components[n].id = static_cast<int>(n + 1);
   return components;
+}
+
+std::vector<LabelMeasure> MeasureLabels(const LabelImage& labels) {
+  const GeometryInfo g = GeometryOf(labels);
+  std::array<std::size_t, 256> count{};
+  std::array<Vec3, 256> sum{};  // of index coordinates; mapped to LPS once per label
+  const std::uint8_t* v = labels.GetBufferPointer();
+  for (int k = 0; k < g.size[2]; ++k) {
+    for (int j = 0; j < g.size[1]; ++j) {
+      for (int i = 0; i < g.size[0]; ++i, ++v) {
+        if (!*v) continue;
+        ++count[*v];
+        sum[*v][0] += i;
+        sum[*v][1] += j;
+        sum[*v][2] += k;
+      }
+    }
+  }
+  std::vector<LabelMeasure> out;
+  for (int l = 1; l < 256; ++l) {
+    if (!count[l]) continue;
+    LabelMeasure m;
+    m.label = l;
+    m.voxels = count[l];
+    m.volume_ml = count[l] * g.VoxelVolumeMm3() / 1000.0;
+    const double n = static_cast<double>(count[l]);
+    m.centroid_mm = g.IndexToWorld(sum[l][0] / n, sum[l][1] / n, sum[l][2] / n);
+    out.push_back(m);
+  }
+  return out;
 }
 
 }  // namespace ctscreen::imaging

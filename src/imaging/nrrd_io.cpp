@@ -48,6 +48,28 @@ core::Status WriteModelInputNrrd(const ModelInput& input, const std::string& pat
   return core::WriteFileDurably(path, bytes);
 }
 
+core::Status WriteLabelNrrd(const LabelImage& labels, const std::string& path) {
+  const GeometryInfo g = GeometryOf(labels);
+  std::string h = "NRRD0004\n# ctscreen mask\ntype: uint8\ndimension: 3\n";
+  h += "space: left-posterior-superior\n";
+  h += "sizes: " + std::to_string(g.size[0]) + " " + std::to_string(g.size[1]) + " " +
+       std::to_string(g.size[2]) + "\n";
+  h += "space directions:";
+  for (int a = 0; a < 3; ++a) {
+    h += " (" + Number(g.direction[a][0] * g.spacing[a]) + "," +
+         Number(g.direction[a][1] * g.spacing[a]) + "," + Number(g.direction[a][2] * g.spacing[a]) +
+         ")";
+  }
+  h += "\nkinds: domain domain domain\nencoding: raw\n";
+  h += "space origin: (" + Number(g.origin[0]) + "," + Number(g.origin[1]) + "," +
+       Number(g.origin[2]) + ")\n\n";
+  std::string bytes = std::move(h);
+  const std::size_t header = bytes.size();
+  bytes.resize(header + g.VoxelCount());
+  std::memcpy(&bytes[header], labels.GetBufferPointer(), g.VoxelCount());
+  return core::WriteFileDurably(path, bytes);
+}
+
 core::Result<LabelImage::Pointer> ReadLabelNrrd(const std::string& path) {
   // Registered by hand: only this file needs an image IO, so no IO factory manager is
   // generated for the whole module.

@@ -1,11 +1,13 @@
 #include "ctscreen/pipeline/analysis.h"
 
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "ctscreen/core/durable_file.h"
 #include "ctscreen/core/logging.h"
 #include "ctscreen/imaging/nrrd_io.h"
+#include "ctscreen/inference/manifest.h"
 
 namespace ctscreen::pipeline {
 namespace {
@@ -29,14 +31,90 @@ json BoxJson(const imaging::IndexBox& b) {
   return {{"begin", b.begin}, {"size", b.size}};
 }
 
+json SourceJson(const imaging::CtVolume& ct, const std::string& note) {
+  return {{"study_uid", ct.study_uid},
+          {"series_uid", ct.series_uid},
+          {"frame_of_reference_uid", ct.frame_of_reference_uid},
+          {"series_selection", note},
+          {"geometry", GeometryJson(ct.geometry())}};
+}
+
+// Rounded to DIGITS decimals so that result.json reads as a report, not a float dump.
+double Round(double v, int digits) {
+  const double scale = std::pow(10.0, digits);
+  return std::round(v * scale) / scale;
+}
+
+json ScreeningJson(const StudyAnalysis& a, const inference::Manifest& manifest) {
+  const inference::Screening& s = a.screening;
+  json lesions = json::array();
+  for (const SourceLesion& l : a.source.lesion_list) {
+    lesions.push_back(
+        {{"id", l.id},
+         {"class", inference::LesionClassName(l.lesion_class)},
+         {"probability", Round(l.probability, 4)},
+         {"volume_ml", Round(l.volume_ml, 3)},
+         {"centroid_mm",
+          {Round(l.centroid_mm[0], 2), Round(l.centroid_mm[1], 2), Round(l.centroid_mm[2], 2)}}});
+  }
+  json r = {{"verdict", inference::VerdictName(s.verdict)},
+            {"probability", Round(s.probability, 4)},
+            {"threshold", s.threshold},
+            {"lesions", lesions},
+            {"lung_volume_ml", Round(a.source.lung_volume_ml, 1)},
+            {"model_bundle", {{"name", manifest.name}, {"version", manifest.version}}},
+            {"device", s.device},
+            {"precision", s.precision},
+            {"model_grid", GeometryJson(a.model.grid)}};
+  if (s.verdict == inference::Verdict::kNotAssessable) r["reason"] = s.reason;
+  return r;
+}
+
 }  // namespace
+
+core::Result<StudyAnalysis> AnalyzeStudy(const std::string& dicom_dir,
+                                         const ReadSeriesOptions& read_options,
+                                         inference::Screener* screener,
+                                         std::map<std::string, double>* timings_ms) {
+  std::map<std::string, double> unused;
+  std::map<std::string, double>& t = timings_ms ? *timings_ms : unused;
+  StudyAnalysis a;
+  auto start = Clock::now();
+  auto read = ReadSeriesStage(read_options).Run({dicom_dir});
+  t["read"] = MsSince(start);
+  if (!read.ok()) return read.status();
+  a.ct = std::move(read->ct);
+  a.selection_note = std::move(read->selection_note);
+
+  start = Clock::now();
+  auto model = ResampleStage(screener->manifest().lung.input_spacing_xyz).Run({&a.ct});
+  t["preprocess"] = MsSince(start);
+  if (!model.ok()) return model.status();
+  a.model = std::move(*model);
+
+  auto screening = InferStage(screener).Run({&a.model});
+  if (!screening.ok()) return screening.status();
+  a.screening = std::move(*screening);
+  t["lung_seg"] = a.screening.timings_ms.lung_seg;
+  t["lesion_seg"] = a.screening.timings_ms.lesion_seg;
+  t["classify"] = a.screening.timings_ms.classify;
+  // The model-grid volume is no longer needed; at 512 x 512 x 600 it is a few hundred MB.
+  a.model.hu.voxels = {};
+
+  start = Clock::now();
+  auto source = MapToSourceStage().Run({&a.ct, &a.model, &a.screening});
+  t["map_to_source"] = MsSince(start);
+  if (!source.ok()) return source.status();
+  a.source = std::move(*source);
+  return a;
+}
 
 bool IsRejection(const core::Status& status) {
   return status.code() == core::ErrorCode::kGeometry ||
          status.code() == core::ErrorCode::kUnsupportedImage;
 }
 
-AnalysisReport RunAnalysis(const AnalysisOptions& options) {
+static AnalysisReport RunPreprocessOnly(const AnalysisOptions& options) {
   auto log = core::Log("pipeline");
   AnalysisReport report;
   json result = {{"stopped_after", options.stop_after}};
@@ -57,11 +135,6 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
     if (!written.ok() && report.status.ok()) report.status = written;
     return report;
   };
-  if (options.stop_after != "preprocess") {
-    return finish(core::Status(
-        core::ErrorCode::kInvalidArgument,
-        "--stop-after " + options.stop_after + ": only 'preprocess' exists until the models do"));
-  }
   if (core::Status st = core::EnsureDirectory(options.out_dir); !st.ok()) return finish(st);
 
   auto start = Clock::now();
@@ -103,6 +176,71 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
   }
   report.timings_ms["write"] = MsSince(start);
   result["outputs"] = {"preprocessed_lung.nrrd", "preprocessed_lesion.nrrd"};
+  return finish(core::Status::Ok());
+}
+
+AnalysisReport RunAnalysis(const AnalysisOptions& options) {
+  if (options.stop_after == "preprocess") return RunPreprocessOnly(options);
+  auto log = core::Log("pipeline");
+  AnalysisReport report;
+  json result = {{"status", "analysed"}};
+  const auto total_start = Clock::now();
+  auto finish = [&](core::Status status) {
+    report.status = status;
+    if (!status.ok()) {
+      result["status"] = IsRejection(status) ? "rejected" : "failed";
+      result["verdict"] = "not_assessable";
+      result["reason"] = status.ToString();
+    }
+    report.verdict = result.value("verdict", "");
+    report.probability = result.value("probability", 0.0);
+    report.timings_ms["total"] = MsSince(total_start);
+    result["timings_ms"] = report.timings_ms;
+    report.result_json_path = options.out_dir + "/result.json";
+    core::Status written = core::WriteFileDurably(report.result_json_path, result.dump(2) + "\n");
+    if (!written.ok() && report.status.ok()) report.status = written;
+    return report;
+  };
+  if (options.stop_after != "infer") {
+    return finish(core::Status(core::ErrorCode::kInvalidArgument,
+                               "--stop-after " + options.stop_after +
+                                   ": the stages to stop after are 'preprocess' and 'infer'"));
+  }
+  if (core::Status st = core::EnsureDirectory(options.out_dir); !st.ok()) return finish(st);
+
+  auto start = Clock::now();
+  auto screener = inference::Screener::Create(options.bundle_dir, options.screener);
+  report.timings_ms["load_bundle"] = MsSince(start);
+  if (!screener.ok()) {
+    return finish(core::Status(screener.status().code(), "model bundle " + options.bundle_dir +
+                                                             ": " + screener.status().reason()));
+  }
+  const inference::Manifest& manifest = (*screener)->manifest();
+  result["model_bundle"] = {{"name", manifest.name}, {"version", manifest.version}};
+  auto analysis =
+      AnalyzeStudy(options.dicom_dir, options.read, screener->get(), &report.timings_ms);
+  if (!analysis.ok()) return finish(analysis.status());
+  const StudyAnalysis& a = *analysis;
+  result.update(SourceJson(a.ct, a.selection_note));
+  result.update(ScreeningJson(a, manifest));
+  log->info("series {}: {} (p={:.3f}), {} lesion(s)", a.ct.series_uid,
+            result["verdict"].get<std::string>(), a.screening.probability,
+            a.source.lesion_list.size());
+
+  start = Clock::now();
+  if (options.write_masks) {
+    const std::pair<const imaging::LabelImage*, std::string> masks[] = {
+        {a.source.lungs.GetPointer(), "lungs.nrrd"},
+        {a.source.lesions.GetPointer(), "lesions.nrrd"}};
+    json outputs = json::array();
+    for (const auto& [mask, name] : masks) {
+      core::Status st = imaging::WriteLabelNrrd(*mask, options.out_dir + "/" + name);
+      if (!st.ok()) return finish(st);
+      outputs.push_back(name);
+    }
+    result["masks"] = outputs;
+  }
+  report.timings_ms["write"] = MsSince(start);
   return finish(core::Status::Ok());
 }
 

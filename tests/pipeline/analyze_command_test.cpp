@@ -110,7 +110,8 @@ TEST_F(AnalyzeCommandTest, WritesPreprocessedVolumesAndResult) {
 
 TEST_F(AnalyzeCommandTest, HeuristicLungCropWithoutAMask) {
   const fs::path out = root_ / "out_heuristic";
-  auto run = Analyze((case_dir_ / "dicom").string() + " --out " + out.string());
+  auto run = Analyze((case_dir_ / "dicom").string() + " --out " + out.string() +
+                     " --stop-after preprocess");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(ReadJson(out / "result.json")["lung_mask"], "threshold_heuristic");
 }

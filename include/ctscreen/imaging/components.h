@@ -22,4 +22,14 @@ struct Component {
 core::Result<std::vector<Component>> MeasureComponents(const LabelImage& mask,
                                                        bool fully_connected = true);
 
+// Voxels, volume and centroid of each label value 1..255 of a label map (a lesion keeps its id
+// even where resampling split it); labels absent from the map are absent from the result.
+struct LabelMeasure {
+  int label = 0;
+  std::size_t voxels = 0;
+  double volume_ml = 0;
+  Vec3 centroid_mm{0, 0, 0};
+};
+std::vector<LabelMeasure> MeasureLabels(const LabelImage& labels);
+
 }  // namespace ctscreen::imaging

@@ -12,6 +12,9 @@ namespace ctscreen::imaging {
 // float, raw little-endian, LPS space directions and origin; durable (fsync + rename).
 core::Status WriteModelInputNrrd(const ModelInput& input, const std::string& path);
 
+// uint8 labels on the image's own grid (masks on the source CT grid, for a viewer); durable.
+core::Status WriteLabelNrrd(const LabelImage& labels, const std::string& path);
+
 // A uint8-compatible label volume (e.g. the phantom's lungs.nrrd) with its geometry.
 core::Result<LabelImage::Pointer> ReadLabelNrrd(const std::string& path);
 

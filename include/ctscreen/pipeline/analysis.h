@@ -1,8 +1,10 @@
-// `ctscreen analyze`: the pipeline stages on a folder, without any network. For now it stops
-// after preprocessing and writes the model inputs as NRRD for inspection in a viewer.
+// `ctscreen analyze`: the pipeline stages on a folder, without any network: read, resample,
+// infer, map back to the source grid, write result.json (and masks). `--stop-after preprocess`
+// instead writes the lung-cropped, windowed model inputs as NRRD for inspection in a viewer.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,8 +17,11 @@ namespace ctscreen::pipeline {
 struct AnalysisOptions {
   std::string dicom_dir;
   std::string out_dir;
-  std::string stop_after = "preprocess";  // the only stage there is so far
-  std::optional<std::string> lung_mask_path;
+  std::string stop_after = "infer";           // "preprocess" or "infer" (everything)
+  std::optional<std::string> lung_mask_path;  // preprocess only
+  std::string bundle_dir = "models/default";
+  inference::ScreenerOptions screener;
+  bool write_masks = false;  // out_dir/lungs.nrrd, out_dir/lesions.nrrd on the source grid
   ReadSeriesOptions read;
   imaging::PreprocessSpec preprocess = imaging::PaperPreprocessSpec();
 };
@@ -24,11 +29,29 @@ struct AnalysisOptions {
 struct AnalysisReport {
   core::Status status;  // kGeometry / kUnsupportedImage: the series is rejected
   std::string result_json_path;
+  std::string verdict;  // result.json's, when the models ran
+  double probability = 0;
   std::map<std::string, double> timings_ms;
 };
 
-// Always writes out_dir/result.json (also for a rejected series, with the reason), plus the
-// preprocessed NRRDs on success.
+// One study through every stage, in memory: what `analyze` reports and `evaluate` scores.
+struct StudyAnalysis {
+  imaging::CtVolume ct;
+  ModelGridCt model;
+  inference::Screening screening;
+  MapToSourceOutput source;
+  std::string selection_note;
+};
+
+// TIMINGS_MS receives read, preprocess, lung_seg, lesion_seg and classify as they complete
+// (also when a later stage fails).
+core::Result<StudyAnalysis> AnalyzeStudy(const std::string& dicom_dir,
+                                         const ReadSeriesOptions& read,
+                                         inference::Screener* screener,
+                                         std::map<std::string, double>* timings_ms);
+
+// Always writes out_dir/result.json (also for a rejected series, with the reason, verdict
+// not_assessable); with stop_after "preprocess" the preprocessed NRRDs instead of a verdict.
 AnalysisReport RunAnalysis(const AnalysisOptions& options);
 
 // True for statuses that mean "this series cannot be analysed" rather than a fault of ours.

@@ -1,0 +1,62 @@
+// `ctscreen evaluate`: a bundle against phantom truth, case by case through the same stages as
+// analyze: lung and lesion Dice on the source grid, case AUC (COVID-19 vs not), sensitivity
+// and specificity at the bundle's threshold, a ROC curve.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ctscreen/core/status.h"
+
+namespace ctscreen::training {
+
+struct EvaluateOptions {
+  std::string cases_dir;
+  std::string bundle_dir;
+  std::string device = "cpu";
+  // Called after each case with (done, total, case name).
+  std::function<void(int, int, const std::string&)> progress;
+};
+
+struct CaseScore {
+  std::string name;
+  std::string truth_class;  // truth.json class: covid, covid_small, normal, ...
+  bool covid = false;       // truth
+  double probability = 0;
+  std::string verdict;
+  double lung_dice = 0;
+  double lesion_dice = -1;  // -1: no truth lesion (nothing to overlap)
+  std::size_t lesion_truth_voxels = 0, lesion_found_voxels = 0, lesion_overlap_voxels = 0;
+  int lesions_found = 0;
+  double seconds = 0;
+};
+
+struct RocPoint {
+  double threshold, fpr, tpr;
+};
+
+struct EvaluationReport {
+  std::string bundle_name, bundle_version;
+  double threshold = 0.5;
+  std::vector<CaseScore> cases;
+  double lung_dice = 0;           // mean over cases
+  double lesion_dice = 0;         // mean over cases with truth lesions
+  double lesion_dice_pooled = 0;  // all voxels of all cases together
+  double auc = 0;
+  double sensitivity = 0, specificity = 0;  // verdict covid19_likely as the positive call
+  int positives = 0, negatives = 0;
+  std::vector<RocPoint> roc;
+};
+
+core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options);
+
+// Area under the ROC of SCORES for LABELS (true = positive); ties count a half.
+double Auc(const std::vector<double>& scores, const std::vector<bool>& labels);
+std::vector<RocPoint> RocCurve(const std::vector<double>& scores, const std::vector<bool>& labels);
+
+// The seed paper's table with this bundle's column, then one row per case.
+std::string EvaluationMarkdown(const EvaluationReport& report, const std::string& cases_note);
+std::string RocSvg(const EvaluationReport& report);
+
+}  // namespace ctscreen::training

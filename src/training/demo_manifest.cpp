@@ -1,0 +1,64 @@
+#include "ctscreen/training/train.h"
+
+namespace ctscreen::training {
+namespace {
+
+constexpr std::array<double, 3> kSpacing{2.0, 2.0, 2.5};
+
+inference::StageSpec Segmentation(const std::string& name, const std::string& architecture) {
+  inference::StageSpec s;
+  s.name = name;
+  s.format = inference::ModelFormat::kNative;
+  s.architecture = architecture;
+  s.params.in_channels = 1;
+  s.params.base_width = 8;
+  s.params.depth = 3;
+  s.params.max_width = 64;
+  s.params.norm = "instance";
+  s.params.deep_supervision = architecture == "unetpp3d";
+  s.file = name + ".pt";
+  s.sha256 = std::string(64, '0');
+  s.input_spacing_xyz = kSpacing;
+  s.window =
+      name == "lung" ? std::array<double, 2>{-150.0, 350.0} : std::array<double, 2>{-1024.0, 350.0};
+  s.patch_size_xyz = {64, 64, 32};
+  s.overlap = 0.25;
+  s.batch_size = 2;
+  s.output_classes = {"background", name};
+  return s;
+}
+
+}  // namespace
+
+inference::Manifest DemoManifest() {
+  inference::Manifest m;
+  m.name = "ctscreen-phantom-demo";
+  m.version = "0.1.0";
+  m.description =
+      "Trained only on synthetic phantoms (ctscreen phantom), for demonstration. NOT for "
+      "clinical use: it has never seen a patient's CT and its verdicts mean nothing for one.";
+  m.precision = {"fp32", "tf32"};
+  m.min_lesion_volume_ml = 0.1;
+  m.min_lung_volume_ml = 500.0;
+  m.threshold = 0.5;
+  m.combine = inference::Combine::kMax;
+  m.lung = Segmentation("lung", "unet3d");
+  m.lesion = Segmentation("lesion", "unetpp3d");
+  inference::StageSpec& c = m.classifier;
+  c.name = "classifier";
+  c.format = inference::ModelFormat::kNative;
+  c.architecture = "resnet3d";
+  c.params.in_channels = 2;
+  c.params.base_width = 8;
+  c.params.depth = 14;
+  c.file = "classifier.pt";
+  c.sha256 = std::string(64, '0');
+  c.input_spacing_xyz = kSpacing;
+  c.window = {-1024.0, 350.0};
+  c.patch_size_xyz = {32, 32, 32};
+  c.batch_size = 8;
+  c.output_classes = {"other", "covid19_like"};
+  return m;
+}
+
+}  // namespace ctscreen::training

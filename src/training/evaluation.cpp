@@ -1,0 +1,126 @@
+#include "ctscreen/training/evaluation.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ctscreen/imaging/nrrd_io.h"
+#include "ctscreen/inference/screener.h"
+#include "ctscreen/pipeline/analysis.h"
+#include "ctscreen/training/case_data.h"
+
+namespace ctscreen::training {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Overlap {
+  std::size_t truth = 0, found = 0, both = 0;
+  double Dice() const { return truth + found ? 2.0 * both / (truth + found) : 1.0; }
+};
+
+// Foreground overlap of two masks on the same grid.
+core::Result<Overlap> Compare(const imaging::LabelImage& truth, const imaging::LabelImage& found) {
+  const imaging::GeometryInfo a = imaging::GeometryOf(truth), b = imaging::GeometryOf(found);
+  if (a.size != b.size) {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        "truth mask and analysis are on different grids");
+  }
+  Overlap o;
+  const std::uint8_t* t = truth.GetBufferPointer();
+  const std::uint8_t* f = found.GetBufferPointer();
+  for (std::size_t i = 0; i < a.VoxelCount(); ++i) {
+    o.truth += t[i] != 0;
+    o.found += f[i] != 0;
+    o.both += t[i] != 0 && f[i] != 0;
+  }
+  return o;
+}
+
+}  // namespace
+
+core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
+  auto case_dirs = FindCases(options.cases_dir);
+  if (!case_dirs.ok()) return case_dirs.status();
+  inference::ScreenerOptions screener_options;
+  screener_options.device = options.device;
+  auto screener = inference::Screener::Create(options.bundle_dir, screener_options);
+  if (!screener.ok()) return screener.status();
+  EvaluationReport r;
+  r.bundle_name = (*screener)->manifest().name;
+  r.bundle_version = (*screener)->manifest().version;
+  r.threshold = (*screener)->manifest().threshold;
+  Overlap pooled;
+  double lung_sum = 0, lesion_sum = 0;
+  int lesion_cases = 0;
+  for (const std::string& dir : *case_dirs) {
+    const auto start = std::chrono::steady_clock::now();
+    CaseScore s;
+    s.name = fs::path(dir).filename().string();
+    std::ifstream in(fs::path(dir) / "truth.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    const nlohmann::json truth = nlohmann::json::parse(text.str(), nullptr, false);
+    if (truth.is_discarded()) {
+      return core::Status(core::ErrorCode::kInvalidArgument, dir + "/truth.json: not JSON");
+    }
+    s.truth_class = truth.value("class", "");
+    s.covid = truth.value("covid19_positive", false);
+    auto a =
+        pipeline::AnalyzeStudy((fs::path(dir) / "dicom").string(), {}, screener->get(), nullptr);
+    if (!a.ok()) return core::Status(a.status().code(), s.name + ": " + a.status().reason());
+    s.probability = a->screening.probability;
+    s.verdict = inference::VerdictName(a->screening.verdict);
+    s.lesions_found = static_cast<int>(a->source.lesion_list.size());
+    auto lungs = imaging::ReadLabelNrrd((fs::path(dir) / "lungs.nrrd").string());
+    auto lesions = imaging::ReadLabelNrrd((fs::path(dir) / "lesions.nrrd").string());
+    if (!lungs.ok()) return lungs.status();
+    if (!lesions.ok()) return lesions.status();
+    auto lung = Compare(**lungs, *a->source.lungs);
+    auto lesion = Compare(**lesions, *a->source.lesions);
+    if (!lung.ok()) return lung.status();
+    if (!lesion.ok()) return lesion.status();
+    s.lung_dice = lung->Dice();
+    lung_sum += s.lung_dice;
+    s.lesion_truth_voxels = lesion->truth;
+    s.lesion_found_voxels = lesion->found;
+    s.lesion_overlap_voxels = lesion->both;
+    pooled.truth += lesion->truth;
+    pooled.found += lesion->found;
+    pooled.both += lesion->both;
+    if (lesion->truth > 0) {
+      s.lesion_dice = lesion->Dice();
+      lesion_sum += s.lesion_dice;
+      ++lesion_cases;
+    }
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.cases.push_back(s);
+    if (options.progress) {
+      options.progress(static_cast<int>(r.cases.size()), static_cast<int>(case_dirs->size()),
+                       s.name);
+    }
+  }
+  std::vector<double> scores;
+  std::vector<bool> labels;
+  double tp = 0, tn = 0;
+  for (const CaseScore& c : r.cases) {
+    scores.push_back(c.probability);
+    labels.push_back(c.covid);
+    const bool called = c.verdict == "covid19_likely";
+    (c.covid ? r.positives : r.negatives) += 1;
+    if (c.covid && called) ++tp;
+    if (!c.covid && !called) ++tn;
+  }
+  r.lung_dice = r.cases.empty() ? 0 : lung_sum / r.cases.size();
+  r.lesion_dice = lesion_cases ? lesion_sum / lesion_cases : 0;
+  r.lesion_dice_pooled = pooled.Dice();
+  r.sensitivity = r.positives ? tp / r.positives : 0;
+  r.specificity = r.negatives ? tn / r.negatives : 0;
+  r.auc = Auc(scores, labels);
+  r.roc = RocCurve(scores, labels);
+  return r;
+}
+
+}  // namespace ctscreen::training

@@ -1,0 +1,139 @@
+#include "patches.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ctscreen::training {
+namespace {
+
+namespace F = torch::nn::functional;
+using torch::indexing::Slice;
+
+double Uniform(std::mt19937_64& rng, double lo, double hi) {
+  return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
+
+}  // namespace
+
+CaseTensors ToTensors(const TrainingCase& c) {
+  const auto& s = c.hu.size_xyz;
+  CaseTensors t;
+  t.hu =
+      torch::from_blob(const_cast<float*>(c.hu.voxels.data()), {1, s[2], s[1], s[0]}, torch::kFloat)
+          .clone();
+  t.lungs = torch::from_blob(const_cast<std::uint8_t*>(c.lungs.voxels.data()), {s[2], s[1], s[0]},
+                             torch::kUInt8)
+                .clone();
+  t.lesions = torch::from_blob(const_cast<std::uint8_t*>(c.lesions.voxels.data()),
+                               {s[2], s[1], s[0]}, torch::kUInt8)
+                  .clone();
+  return t;
+}
+
+torch::Tensor ApplyWindow(const torch::Tensor& hu, const std::array<double, 2>& window) {
+  return ((hu - window[0]) / (window[1] - window[0])).clamp(0.0, 1.0);
+}
+
+torch::Tensor ExtractBox(const torch::Tensor& t, const Dhw& lo, const Dhw& size, double pad) {
+  torch::Tensor inside = t;
+  std::vector<std::int64_t> padding(6, 0);  // F::pad order: W low, W high, H low, H high, D...
+  for (int a = 0; a < 3; ++a) {
+    const std::int64_t n = t.size(a + 1);
+    const std::int64_t b = std::clamp<std::int64_t>(lo[a], 0, n);
+    const std::int64_t e = std::max(b, std::clamp<std::int64_t>(lo[a] + size[a], 0, n));
+    inside = inside.narrow(a + 1, b, e - b);
+    padding[2 * (2 - a)] = b - lo[a];
+    padding[2 * (2 - a) + 1] = lo[a] + size[a] - e;
+  }
+  if (std::all_of(padding.begin(), padding.end(), [](std::int64_t p) { return p == 0; })) {
+    return inside;
+  }
+  return F::pad(inside, F::PadFuncOptions(padding).mode(torch::kConstant).value(pad));
+}
+
+std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& image,
+                                                          const torch::Tensor& label,
+                                                          const Dhw& center, const Dhw& patch,
+                                                          std::mt19937_64& rng) {
+  const double zoom = Uniform(rng, 0.85, 1.15);
+  Dhw size, lo;
+  for (int a = 0; a < 3; ++a) {
+    size[a] = std::max<std::int64_t>(4, std::llround(patch[a] * zoom));
+    // The centre voxel lands anywhere in the middle half of the patch: the shift.
+    const auto offset = static_cast<std::int64_t>(Uniform(rng, 0.25, 0.75) * size[a]);
+    lo[a] = center[a] - offset;
+  }
+  torch::Tensor x = ExtractBox(image, lo, size, 0.0).unsqueeze(0);
+  torch::Tensor y = ExtractBox(label, lo, size, 0.0).unsqueeze(0);
+  const std::vector<std::int64_t> out(patch.begin(), patch.end());
+  x = F::interpolate(
+      x, F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
+  y = F::interpolate(y, F::InterpolateFuncOptions().size(out).mode(torch::kNearest));
+  // Left-right only: the body is near-symmetric that way, not head to foot or front to back.
+  if (rng() % 2) {
+    x = x.flip({4});
+    y = y.flip({4});
+  }
+  return {x[0], y[0][0].to(torch::kLong)};
+}
+
+bool RandomVoxel(const torch::Tensor& mask, std::mt19937_64& rng, Dhw* out) {
+  torch::Tensor nz = mask.nonzero();
+  if (nz.size(0) == 0) return false;
+  const std::int64_t i = std::uniform_int_distribution<std::int64_t>(0, nz.size(0) - 1)(rng);
+  for (int a = 0; a < 3; ++a) (*out)[a] = nz[i][a].item<std::int64_t>();
+  return true;
+}
+
+std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& c, int index) {
+  std::vector<LesionSample> out;
+  for (const auto& [id, covid] : c.lesion_covid) {
+    torch::Tensor nz = (t.lesions == id).nonzero();
+    // Fewer than 2 voxels on the model grid: nothing a crop could show.
+    if (nz.size(0) < 2) continue;
+    LesionSample s;
+    s.case_index = index;
+    s.id = id;
+    s.covid = covid;
+    torch::Tensor lo = std::get<0>(nz.min(0)), hi = std::get<0>(nz.max(0));
+    for (int a = 0; a < 3; ++a) {
+      s.min_dhw[a] = lo[a].item<std::int64_t>();
+      s.max_dhw[a] = hi[a].item<std::int64_t>();
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
+                         const std::array<double, 2>& window, const Dhw& out_dhw,
+                         std::mt19937_64* rng) {
+  Dhw lo, hi;
+  for (int a = 0; a < 3; ++a) {
+    const std::int64_t extent = s.max_dhw[a] - s.min_dhw[a] + 1;
+    std::int64_t margin = std::max<std::int64_t>(4, extent / 4);
+    std::int64_t shift = 0;
+    if (rng) {
+      margin = std::llround(margin * Uniform(*rng, 0.8, 1.3));
+      shift = std::uniform_int_distribution<std::int64_t>(-2, 2)(*rng);
+    }
+    const std::int64_t n = t.lesions.size(a);
+    lo[a] = std::clamp<std::int64_t>(s.min_dhw[a] - margin + shift, 0, n - 1);
+    hi[a] = std::clamp<std::int64_t>(s.max_dhw[a] + 1 + margin + shift, lo[a] + 1, n);
+  }
+  auto crop = [&](const torch::Tensor& v) {
+    return v.index({Slice(), Slice(lo[0], hi[0]), Slice(lo[1], hi[1]), Slice(lo[2], hi[2])})
+        .unsqueeze(0);
+  };
+  const std::vector<std::int64_t> out(out_dhw.begin(), out_dhw.end());
+  torch::Tensor ct = F::interpolate(
+      ApplyWindow(crop(t.hu), window),
+      F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
+  torch::Tensor mask = F::interpolate(crop((t.lesions == s.id).unsqueeze(0).to(torch::kFloat)),
+                                      F::InterpolateFuncOptions().size(out).mode(torch::kNearest));
+  torch::Tensor x = torch::cat({ct, mask}, 1);
+  if (rng && (*rng)() % 2) x = x.flip({4});
+  return x;
+}
+
+}  // namespace ctscreen::training

@@ -1,0 +1,58 @@
+// Training samples cut from a case: patches for the segmentation stages, lesion crops for the
+// classifier, with the augmentations (left-right flips, shifts, zoom). Internal: torch types.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "ctscreen/training/case_data.h"
+
+namespace ctscreen::training {
+
+using Dhw = std::array<std::int64_t, 3>;
+
+struct CaseTensors {
+  torch::Tensor hu;       // (1, D, H, W) float, HU
+  torch::Tensor lungs;    // (D, H, W) uint8, 0/1
+  torch::Tensor lesions;  // (D, H, W) uint8, truth lesion ids
+};
+CaseTensors ToTensors(const TrainingCase& c);
+
+// HU window -> [0, 1], as inference::Screener does it.
+torch::Tensor ApplyWindow(const torch::Tensor& hu, const std::array<double, 2>& window);
+
+// T (C, D, H, W) restricted to [lo, lo + size), PAD where the box leaves the volume.
+torch::Tensor ExtractBox(const torch::Tensor& t, const Dhw& lo, const Dhw& size, double pad);
+
+// A segmentation patch of PATCH around CENTER, zoomed by a random factor in [0.85, 1.15] and
+// flipped left-right half the time. IMAGE (1, D, H, W) windowed; LABEL (1, D, H, W) float 0/1.
+// Returns {image (1, d, h, w), label (d, h, w) long}.
+std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& image,
+                                                          const torch::Tensor& label,
+                                                          const Dhw& center, const Dhw& patch,
+                                                          std::mt19937_64& rng);
+
+// A voxel of MASK (D, H, W) != 0 drawn uniformly; false when the mask is empty.
+bool RandomVoxel(const torch::Tensor& mask, std::mt19937_64& rng, Dhw* out);
+
+struct LesionSample {
+  int case_index = 0;
+  int id = 0;
+  bool covid = false;
+  Dhw min_dhw{0, 0, 0};
+  Dhw max_dhw{0, 0, 0};  // inclusive
+};
+std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& c, int index);
+
+// The classifier's two-channel input for a lesion, cropped like inference::Screener's Classify
+// (a quarter of the extent, at least 4 voxels, of context on each side), with jittered margins,
+// a shift of up to 2 voxels and a random left-right flip when RNG is given. (1, 2, d, h, w).
+torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
+                         const std::array<double, 2>& window, const Dhw& out_dhw,
+                         std::mt19937_64* rng);
+
+}  // namespace ctscreen::training

@@ -1,0 +1,309 @@
+// The training loop shared by the three stages: Adam, a fixed seed, one checkpoint per epoch
+// (model, optimizer, epoch) so that --resume continues where a run stopped, a progress bar.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "ctscreen/core/durable_file.h"
+#include "ctscreen/inference/nn/stage_model.h"
+#include "ctscreen/inference/nn/unetpp3d.h"
+#include "ctscreen/training/train.h"
+#include "patches.h"
+
+namespace ctscreen::training {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Cross-entropy plus soft Dice of the foreground: Dice keeps small lesions from drowning in
+// background voxels, cross-entropy keeps the gradients sane early on.
+torch::Tensor SegmentationLoss(const torch::Tensor& logits, const torch::Tensor& target) {
+  torch::Tensor ce = torch::nn::functional::cross_entropy(logits, target);
+  torch::Tensor p = torch::softmax(logits, 1).select(1, 1);
+  torch::Tensor t = (target == 1).to(torch::kFloat);
+  torch::Tensor dice = (2 * (p * t).sum() + 1) / (p.sum() + t.sum() + 1);
+  return ce + (1 - dice);
+}
+
+void DrawProgress(const std::string& stage, int epoch, int epochs, int step, int steps,
+                  double loss) {
+  constexpr int kWidth = 30;
+  const int filled = steps ? step * kWidth / steps : kWidth;
+  std::fprintf(stderr, "\r%-10s epoch %d/%d [%s%s] %d/%d loss %.4f ", stage.c_str(), epoch, epochs,
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(), step,
+               steps, loss);
+  std::fflush(stderr);
+}
+
+core::Result<inference::Manifest> BundleManifest(const TrainOptions& o) {
+  if (fs::exists(fs::path(o.out_dir) / "manifest.json")) {
+    return inference::ReadManifest(o.out_dir);
+  }
+  return o.manifest ? *o.manifest : DemoManifest();
+}
+
+inference::StageSpec& StageOf(inference::Manifest& m, const std::string& stage) {
+  return stage == "lung" ? m.lung : stage == "lesion" ? m.lesion : m.classifier;
+}
+
+// Draws one batch and returns its loss (with the graph, for backward).
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  virtual torch::Tensor Loss(std::mt19937_64& rng) = 0;
+};
+
+class SegmentationSource : public BatchSource {
+ public:
+  SegmentationSource(const inference::StageSpec& spec, std::vector<CaseTensors> cases,
+                     inference::nn::NativeNet* net, int batch)
+      : spec_(spec), net_(net), batch_(batch) {
+    for (CaseTensors& c : cases) {
+      torch::Tensor label = spec.name == "lung" ? c.lungs : (c.lesions > 0).to(torch::kUInt8);
+      images_.push_back(ApplyWindow(c.hu, spec.window));
+      labels_.push_back(label.unsqueeze(0).to(torch::kFloat));
+      fg_.push_back(label);
+      lungs_.push_back(c.lungs);
+    }
+    patch_ = {spec.patch_size_xyz[2], spec.patch_size_xyz[1], spec.patch_size_xyz[0]};
+    if (spec.name == "lesion") {
+      unetpp_ = std::dynamic_pointer_cast<inference::nn::UNetPlusPlus3dImpl>(net->module);
+    }
+  }
+
+  torch::Tensor Loss(std::mt19937_64& rng) override {
+    std::vector<torch::Tensor> xs, ys;
+    for (int b = 0; b < batch_; ++b) {
+      const std::size_t i = rng() % images_.size();
+      Dhw center;
+      // Lesions are a small part of the lungs: two patches in three are centred on one.
+      // The lungs fill much of the chest: half the patches anywhere, half inside them.
+      const double draw = std::uniform_real_distribution<double>(0, 1)(rng);
+      const bool on_foreground = spec_.name == "lesion" ? draw < 0.67 : draw < 0.5;
+      bool found = on_foreground && RandomVoxel(fg_[i], rng, &center);
+      if (!found && spec_.name == "lesion") found = RandomVoxel(lungs_[i], rng, &center);
+      if (!found) {
+        for (int a = 0; a < 3; ++a) {
+          center[a] =
+              std::uniform_int_distribution<std::int64_t>(0, images_[i].size(a + 1) - 1)(rng);
+        }
+      }
+      auto [x, y] = SegmentationPatch(images_[i], labels_[i], center, patch_, rng);
+      xs.push_back(x);
+      ys.push_back(y);
+    }
+    torch::Tensor x = torch::stack(xs), y = torch::stack(ys);
+    if (unetpp_) {
+      // Deep supervision: every head learns the full-resolution mask.
+      std::vector<torch::Tensor> heads = unetpp_->ForwardHeads(x);
+      torch::Tensor loss = torch::zeros({});
+      for (const torch::Tensor& h : heads) loss = loss + SegmentationLoss(h, y);
+      return loss / static_cast<double>(heads.size());
+    }
+    return SegmentationLoss(net_->forward(x), y);
+  }
+
+ private:
+  inference::StageSpec spec_;
+  inference::nn::NativeNet* net_;
+  int batch_;
+  Dhw patch_;
+  std::vector<torch::Tensor> images_, labels_, fg_, lungs_;
+  std::shared_ptr<inference::nn::UNetPlusPlus3dImpl> unetpp_;
+};
+
+class ClassifierSource : public BatchSource {
+ public:
+  ClassifierSource(const inference::StageSpec& spec, std::vector<CaseTensors> cases,
+                   std::vector<LesionSample> lesions, inference::nn::NativeNet* net)
+      : spec_(spec), cases_(std::move(cases)), net_(net) {
+    for (const LesionSample& s : lesions) (s.covid ? covid_ : other_).push_back(s);
+    out_ = {spec.patch_size_xyz[2], spec.patch_size_xyz[1], spec.patch_size_xyz[0]};
+  }
+
+  torch::Tensor Loss(std::mt19937_64& rng) override {
+    std::vector<torch::Tensor> xs;
+    std::vector<std::int64_t> ys;
+    const int batch = std::max(2, spec_.batch_size);
+    for (int b = 0; b < batch; ++b) {
+      // Balanced classes: COVID-19 cases bring several lesions each, the others one or two.
+      const bool covid = other_.empty() || (!covid_.empty() && b % 2 == 0);
+      const std::vector<LesionSample>& pool = covid ? covid_ : other_;
+      const LesionSample& s = pool[rng() % pool.size()];
+      xs.push_back(LesionCrop(cases_[s.case_index], s, spec_.window, out_, &rng));
+      ys.push_back(s.covid ? covid_index_ : 1 - covid_index_);
+    }
+    return torch::nn::functional::cross_entropy(net_->forward(torch::cat(xs, 0)),
+                                                torch::tensor(ys, torch::kLong));
+  }
+
+  void SetCovidIndex(std::int64_t index) { covid_index_ = index; }
+
+ private:
+  inference::StageSpec spec_;
+  std::vector<CaseTensors> cases_;
+  inference::nn::NativeNet* net_;
+  std::vector<LesionSample> covid_, other_;
+  Dhw out_;
+  std::int64_t covid_index_ = 1;
+};
+
+core::Status WriteManifest(const inference::Manifest& m, const fs::path& dir) {
+  return core::WriteFileDurably((dir / "manifest.json").string(), inference::ManifestToJson(m));
+}
+
+}  // namespace
+
+core::Result<TrainReport> TrainStage(const TrainOptions& o) {
+  if (o.stage != "lung" && o.stage != "lesion" && o.stage != "classifier") {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        "stage '" + o.stage + "': choose lung, lesion or classifier");
+  }
+  if (o.epochs < 1 || o.steps_per_epoch < 1 || o.batch_size < 1 || !(o.lr > 0)) {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        "epochs, steps per epoch, batch size and lr must be positive");
+  }
+  const auto start = Clock::now();
+  const fs::path out(o.out_dir), ckpt = fs::path(o.out_dir) / "checkpoints";
+  if (core::Status st = core::EnsureDirectory(ckpt.string()); !st.ok()) return st;
+  auto manifest = BundleManifest(o);
+  if (!manifest.ok()) return manifest.status();
+  inference::StageSpec& spec = StageOf(*manifest, o.stage);
+
+  auto case_dirs = FindCases(o.data_dir);
+  if (!case_dirs.ok()) return case_dirs.status();
+  if (o.max_cases > 0 && static_cast<int>(case_dirs->size()) > o.max_cases) {
+    case_dirs->resize(o.max_cases);
+  }
+  TrainReport report;
+  std::vector<CaseTensors> cases;
+  std::vector<LesionSample> lesions;
+  for (const std::string& dir : *case_dirs) {
+    if (o.progress) {
+      std::fprintf(stderr, "\rloading %zu/%zu %s ", cases.size() + 1, case_dirs->size(),
+                   fs::path(dir).filename().c_str());
+    }
+    auto c = LoadTrainingCase(dir, spec.input_spacing_xyz);
+    if (!c.ok()) return core::Status(c.status().code(), dir + ": " + c.status().reason());
+    cases.push_back(ToTensors(*c));
+    if (o.stage == "classifier") {
+      std::vector<LesionSample> found =
+          FindLesions(cases.back(), *c, static_cast<int>(cases.size()) - 1);
+      lesions.insert(lesions.end(), found.begin(), found.end());
+    }
+  }
+  if (o.progress) std::fputs("\n", stderr);
+  report.cases = static_cast<int>(cases.size());
+  report.samples = o.stage == "classifier" ? static_cast<int>(lesions.size()) : report.cases;
+  if (o.stage == "classifier" && lesions.empty()) {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        o.data_dir +
+                            ": no lesions to train the classifier on; generate cases of "
+                            "the covid, other_pneumonia and nodule classes");
+  }
+
+  torch::manual_seed(o.seed);
+  auto net = inference::nn::BuildNativeNet(spec);
+  if (!net.ok()) return net.status();
+  net->module->train();
+  torch::optim::Adam optimizer(net->module->parameters(),
+                               torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+
+  const fs::path model_ckpt = ckpt / (o.stage + ".model.pt");
+  const fs::path optim_ckpt = ckpt / (o.stage + ".optim.pt");
+  const fs::path state_ckpt = ckpt / (o.stage + ".state.json");
+  int first_epoch = 0;
+  if (o.resume && fs::exists(state_ckpt)) {
+    std::ifstream in(state_ckpt);
+    std::stringstream text;
+    text << in.rdbuf();
+    const nlohmann::json state = nlohmann::json::parse(text.str(), nullptr, false);
+    if (state.is_discarded() || !state.contains("epoch")) {
+      return core::Status(core::ErrorCode::kInvalidArgument,
+                          state_ckpt.string() + ": damaged; delete it to start afresh");
+    }
+    first_epoch = state["epoch"].get<int>();
+    try {
+      torch::load(net->module, model_ckpt.string());
+      torch::load(optimizer, optim_ckpt.string());
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      return core::Status(core::ErrorCode::kInvalidArgument,
+                          "cannot resume from " + ckpt.string() + ": " +
+                              what.substr(0, what.find('\n')) +
+                              "; delete the checkpoints to start afresh");
+    }
+    if (o.progress) {
+      std::fprintf(stderr, "resuming %s after epoch %d\n", o.stage.c_str(), first_epoch);
+    }
+  }
+
+  std::unique_ptr<BatchSource> source;
+  if (o.stage == "classifier") {
+    auto c = std::make_unique<ClassifierSource>(spec, std::move(cases), lesions, &*net);
+    for (std::size_t k = 0; k < spec.output_classes.size(); ++k) {
+      if (spec.output_classes[k] == "covid19_like") c->SetCovidIndex(static_cast<int>(k));
+    }
+    source = std::move(c);
+  } else {
+    source = std::make_unique<SegmentationSource>(spec, std::move(cases), &*net, o.batch_size);
+  }
+
+  for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
+    // Seeded per epoch, so a resumed run draws what an uninterrupted one would have.
+    std::mt19937_64 rng(o.seed * 1000003 + static_cast<std::uint64_t>(epoch));
+    double sum = 0;
+    for (int step = 0; step < o.steps_per_epoch; ++step) {
+      optimizer.zero_grad();
+      torch::Tensor loss = source->Loss(rng);
+      loss.backward();
+      optimizer.step();
+      sum += loss.item<double>();
+      if (o.progress)
+        DrawProgress(o.stage, epoch + 1, o.epochs, step + 1, o.steps_per_epoch, sum / (step + 1));
+    }
+    report.epoch_loss.push_back(sum / o.steps_per_epoch);
+    try {
+      torch::save(net->module, model_ckpt.string());
+      torch::save(optimizer, optim_ckpt.string());
+    } catch (const std::exception& e) {
+      return core::Status(core::ErrorCode::kIoError, ckpt.string() + ": checkpoint failed: " +
+                                                         std::string(e.what()).substr(0, 300));
+    }
+    const nlohmann::json state = {
+        {"stage", o.stage}, {"epoch", epoch + 1}, {"loss", report.epoch_loss.back()}};
+    if (core::Status st = core::WriteFileDurably(state_ckpt.string(), state.dump() + "\n");
+        !st.ok()) {
+      return st;
+    }
+    if (o.progress) std::fputs("\n", stderr);
+  }
+
+  net->module->eval();
+  const fs::path weights = out / spec.file;
+  if (core::Status st = inference::nn::SaveNativeWeights(*net, weights); !st.ok()) return st;
+  auto sha = inference::Sha256OfFile(weights);
+  if (!sha.ok()) return sha.status();
+  spec.sha256 = *sha;
+  // Read again: another stage may have finished meanwhile (stages train independently, also
+  // at the same time); only this stage's entry is ours to change.
+  inference::Manifest latest = *manifest;
+  if (fs::exists(out / "manifest.json")) {
+    auto reread = inference::ReadManifest(out);
+    if (!reread.ok()) return reread.status();
+    latest = *reread;
+  }
+  StageOf(latest, o.stage) = spec;
+  if (core::Status st = WriteManifest(latest, out); !st.ok()) return st;
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+}  // namespace ctscreen::training
