@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "ctscreen/core/durable_file.h"
@@ -209,16 +210,23 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
   if (core::Status st = core::EnsureDirectory(options.out_dir); !st.ok()) return finish(st);
 
   auto start = Clock::now();
-  auto screener = inference::Screener::Create(options.bundle_dir, options.screener);
-  report.timings_ms["load_bundle"] = MsSince(start);
-  if (!screener.ok()) {
-    return finish(core::Status(screener.status().code(), "model bundle " + options.bundle_dir +
-                                                             ": " + screener.status().reason()));
+  std::unique_ptr<inference::Screener> loaded;
+  inference::Screener* screener = options.screener_in_use;
+  if (screener == nullptr) {
+    auto created = inference::Screener::Create(options.bundle_dir, options.screener);
+    report.timings_ms["load_bundle"] = MsSince(start);
+    if (!created.ok()) {
+      return finish(core::Status(created.status().code(), "model bundle " + options.bundle_dir +
+                                                              ": " + created.status().reason()));
+    }
+    loaded = std::move(created.value());
+    screener = loaded.get();
   }
-  const inference::Manifest& manifest = (*screener)->manifest();
+  const inference::Manifest& manifest = screener->manifest();
   result["model_bundle"] = {{"name", manifest.name}, {"version", manifest.version}};
-  auto analysis =
-      AnalyzeStudy(options.dicom_dir, options.read, screener->get(), &report.timings_ms);
+  report.bundle_name = manifest.name;
+  report.bundle_version = manifest.version;
+  auto analysis = AnalyzeStudy(options.dicom_dir, options.read, screener, &report.timings_ms);
   if (!analysis.ok()) return finish(analysis.status());
   const StudyAnalysis& a = *analysis;
   result.update(SourceJson(a.ct, a.selection_note));
@@ -240,8 +248,58 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
     }
     result["masks"] = outputs;
   }
+  if (options.write_dicom) {
+    const ScreeningOnSource found = ToScreeningOnSource(a);
+    WriteResultsOptions w;
+    w.out_dir = options.out_dir;
+    w.algorithm = {manifest.name, manifest.version, CTSCREEN_VERSION, "ctscreen"};
+    w.overlay = options.overlay;
+    w.seg_lungs = options.seg_lungs;
+    w.seg_empty_frames = options.seg_empty_frames;
+    auto written = WriteResultsStage(w).Run({&a.ct, &found});
+    if (!written.ok()) return finish(written.status());
+    json dicom_outputs = json::array();
+    for (const auto& f : written->files) {
+      dicom_outputs.push_back(std::filesystem::path(f.path).filename().string());
+    }
+    result["dicom_outputs"] = dicom_outputs;
+    report.files = written->files;
+  }
   report.timings_ms["write"] = MsSince(start);
   return finish(core::Status::Ok());
+}
+
+ScreeningOnSource ToScreeningOnSource(const StudyAnalysis& a) {
+  ScreeningOnSource found;
+  const auto count = a.ct.image->GetLargestPossibleRegion().GetNumberOfPixels();
+  // ITK buffers run x fastest, then y, then slice index: the source grid order the writers use.
+  const std::uint8_t* lesions = a.source.lesions->GetBufferPointer();
+  found.lesion_labels.assign(lesions, lesions + count);
+  const std::uint8_t* lungs = a.source.lungs->GetBufferPointer();
+  found.lung_mask.assign(lungs, lungs + count);
+  for (const SourceLesion& l : a.source.lesion_list) {
+    found.lesions.push_back(
+        {l.id, l.lesion_class == inference::LesionClass::kCovid19Like, l.probability, l.volume_ml});
+  }
+  found.lung_volume_ml = a.source.lung_volume_ml;
+  switch (a.screening.verdict) {
+    case inference::Verdict::kCovid19Likely:
+      found.verdict = dicom::SrVerdict::kCovid19Likely;
+      break;
+    case inference::Verdict::kCovid19Unlikely:
+      found.verdict = dicom::SrVerdict::kCovid19Unlikely;
+      break;
+    case inference::Verdict::kNoLesion:
+      found.verdict = dicom::SrVerdict::kNoLesion;
+      break;
+    case inference::Verdict::kNotAssessable:
+      found.verdict = dicom::SrVerdict::kNotAssessable;
+      break;
+  }
+  found.reason = a.screening.reason;
+  found.probability = a.screening.probability;
+  found.threshold = a.screening.threshold;
+  return found;
 }
 
 }  // namespace ctscreen::pipeline

@@ -7,10 +7,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ctscreen/core/status.h"
 #include "ctscreen/imaging/preprocess_spec.h"
 #include "ctscreen/pipeline/stages.h"
+#include "ctscreen/pipeline/write_results.h"
 
 namespace ctscreen::pipeline {
 
@@ -22,6 +24,13 @@ struct AnalysisOptions {
   std::string bundle_dir = "models/default";
   inference::ScreenerOptions screener;
   bool write_masks = false;  // out_dir/lungs.nrrd, out_dir/lesions.nrrd on the source grid
+  // out_dir/seg.dcm and sr.dcm (and overlays when asked): what goes back to the PACS.
+  bool write_dicom = true;
+  bool overlay = false;
+  bool seg_lungs = false;
+  bool seg_empty_frames = false;
+  // A screener already loaded (the server keeps one per device); null: load bundle_dir.
+  inference::Screener* screener_in_use = nullptr;
   ReadSeriesOptions read;
   imaging::PreprocessSpec preprocess = imaging::PaperPreprocessSpec();
 };
@@ -32,6 +41,9 @@ struct AnalysisReport {
   std::string verdict;  // result.json's, when the models ran
   double probability = 0;
   std::map<std::string, double> timings_ms;
+  std::vector<ResultFile> files;  // DICOM objects written, to deliver
+  std::string bundle_name;
+  std::string bundle_version;
 };
 
 // One study through every stage, in memory: what `analyze` reports and `evaluate` scores.
@@ -53,6 +65,9 @@ core::Result<StudyAnalysis> AnalyzeStudy(const std::string& dicom_dir,
 // Always writes out_dir/result.json (also for a rejected series, with the reason, verdict
 // not_assessable); with stop_after "preprocess" the preprocessed NRRDs instead of a verdict.
 AnalysisReport RunAnalysis(const AnalysisOptions& options);
+
+// The screening as the result writers need it: masks on the source grid in slice order.
+ScreeningOnSource ToScreeningOnSource(const StudyAnalysis& analysis);
 
 // True for statuses that mean "this series cannot be analysed" rather than a fault of ours.
 bool IsRejection(const core::Status& status);
