@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -197,6 +198,31 @@ grpc::Status StatusServiceImpl::GetStats(grpc::ServerContext* call, const v1::Ge
     out->set_p95_ms(l.p95_s * 1000);
     out->set_samples(l.samples);
   }
+  // Pipeline stages as each job's result.json recorded them, so these figures and result.json
+  // agree for the same job.
+  jobs::JobFilter screened;
+  screened.created_since = week_ago;
+  screened.limit = -1;
+  auto recent_jobs = ctx_.store.ListJobs(screened);
+  if (!recent_jobs.ok()) return ToGrpc(recent_jobs.status());
+  std::map<std::string, std::vector<double>> pipeline_seconds;
+  for (const auto& job : *recent_jobs) {
+    if (job.verdict.empty()) continue;
+    auto timings = nlohmann::json::parse(job.timings_json, nullptr, false);
+    if (!timings.is_object()) continue;
+    for (const auto& [stage, ms] : timings.items()) {
+      if (ms.is_number()) pipeline_seconds["pipeline." + stage].push_back(ms.get<double>() / 1000);
+    }
+  }
+  for (auto& [stage, seconds] : pipeline_seconds) {
+    const jobs::StageLatency l = jobs::SummarizeStage(stage, std::move(seconds));
+    auto* out = response->add_latencies();
+    out->set_stage(l.stage);
+    out->set_p50_ms(l.p50_s * 1000);
+    out->set_p95_ms(l.p95_s * 1000);
+    out->set_samples(l.samples);
+  }
+
   auto queued = ctx_.store.ListJobs(jobs::JobState::kQueued);
   if (!queued.ok()) return ToGrpc(queued.status());
   response->set_queue_depth(static_cast<std::int64_t>(queued->size()));

@@ -47,6 +47,12 @@ std::vector<StageSample> StageSamples(const std::vector<JobChange>& changes) {
   return out;
 }
 
+StageLatency SummarizeStage(const std::string& stage, std::vector<double> seconds) {
+  if (seconds.empty()) return {stage, 0, 0, 0};
+  return {stage, Percentile(seconds, 0.5), Percentile(seconds, 0.95),
+          static_cast<std::int64_t>(seconds.size())};
+}
+
 std::vector<StageLatency> Summarize(const std::vector<StageSample>& samples) {
   std::vector<StageLatency> out;
   for (const char* stage : {"ingest", "queue", "processing", "delivery"}) {
@@ -54,9 +60,7 @@ std::vector<StageLatency> Summarize(const std::vector<StageSample>& samples) {
     for (const auto& s : samples) {
       if (s.stage == stage) values.push_back(s.seconds);
     }
-    if (values.empty()) continue;
-    out.push_back({stage, Percentile(values, 0.5), Percentile(values, 0.95),
-                   static_cast<std::int64_t>(values.size())});
+    if (!values.empty()) out.push_back(SummarizeStage(stage, std::move(values)));
   }
   return out;
 }

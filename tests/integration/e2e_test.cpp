@@ -2,10 +2,12 @@
 // running ctscreen, a worker screens it with the shipped model bundle, and the SEG and SR come
 // back into Orthanc in the same study; then the same with Orthanc down during delivery.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "orthanc.h"
@@ -81,6 +83,10 @@ class EndToEndTest : public ::testing::Test {
 };
 
 TEST_F(EndToEndTest, OrthancPushesCtscreenAnswersWithSegAndSr) {
+  const std::string watch_log = server_->work_dir() + "/watch.log";
+  pid_t watcher = Spawn(
+      {BinaryDir() + "/src/app/ctscreen", "watch", "--api", server_->api_address()}, watch_log);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   auto pushed = pacs_->Post("/modalities/ctscreen/store", study_id_);
   ASSERT_NE(pushed.find("InstancesCount"), std::string::npos) << pushed;
   auto sent = WaitForState(*server_, series_uid_, JobState::kSent, 240);
@@ -102,10 +108,27 @@ TEST_F(EndToEndTest, OrthancPushesCtscreenAnswersWithSegAndSr) {
     auto check = RunCommand("dciodvfy " + path + " 2>&1 | grep '^Error' || true");
     EXPECT_TRUE(check.output.empty()) << name << ":\n" << check.output;
   }
-  // GetStats' latencies and the job's own timings come from the same records.
   auto job = server_->Cli("jobs --json");
   EXPECT_NE(job.output.find("\"verdict\": \"" + sent->verdict + "\""), std::string::npos)
       << job.output;
+  // WatchJobs saw every move of the job.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  StopProcess(watcher, SIGTERM);
+  const std::string moves = ReadFile(watch_log);
+  for (const char* move :
+       {"ingest -> queued", "queued -> processing", "processing -> sending", "sending -> sent"}) {
+    EXPECT_NE(moves.find(move), std::string::npos) << move << " not seen:\n" << moves;
+  }
+  // GetStats' pipeline latencies agree with result.json's timings for this (only) job.
+  auto result = nlohmann::json::parse(ReadFile(sent->result_dir + "/result.json"));
+  auto stats = nlohmann::json::parse(server_->Cli("status --json").output)["stats"];
+  bool compared = false;
+  for (const auto& l : stats.value("latencies", nlohmann::json::array())) {
+    if (l.value("stage", "") != "pipeline.total") continue;
+    EXPECT_NEAR(l.value("p50_ms", 0.0), result["timings_ms"]["total"].get<double>(), 0.01);
+    compared = true;
+  }
+  EXPECT_TRUE(compared) << stats.dump();
 }
 
 TEST_F(EndToEndTest, ResultsArriveAfterThePacsComesBack) {

@@ -25,6 +25,9 @@ struct StageLatency {
 // One sample per completed stage, from moves ordered by event id.
 std::vector<StageSample> StageSamples(const std::vector<JobChange>& changes);
 
+// Nearest-rank p50 and p95 of one stage's samples (in seconds; none gives zeros).
+StageLatency SummarizeStage(const std::string& stage, std::vector<double> seconds);
+
 // Percentiles per stage (nearest rank), stages in the order ingest, queue, processing,
 // delivery; stages without samples are left out.
 std::vector<StageLatency> Summarize(const std::vector<StageSample>& samples);
