@@ -2,7 +2,8 @@
 # The README's run command: installs what is missing, builds, starts `ctscreen serve` on the
 # shipped configuration (built-in defaults; only storage.dir points into build/demo so the demo
 # leaves nothing behind), pushes a synthetic chest CT study (from `ctscreen phantom`) into it
-# with DCMTK's dcmsend the way a PACS would, and prints what was received.
+# with DCMTK's dcmsend the way a PACS would, prints what was received, and analyses the study
+# offline with the default bundle (`ctscreen analyze`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
@@ -49,6 +50,9 @@ done
 
 echo "== what ctscreen received (ctscreen inventory)"
 "$BIN" inventory --config config/ctscreen.yaml --set storage.dir="$DEMO/storage"
+
+echo "== analysing the study offline with the default bundle (synthetic-phantom models, demo only)"
+"$BIN" analyze "$STUDY" --out "$DEMO/analysis" --masks 2>"$DEMO/analysis.log" | grep "verdict"
 
 kill $SERVER
 wait $SERVER || true
