@@ -44,7 +44,8 @@ core::Result<TrainReport> TrainStage(const TrainOptions& options);
 
 // The small CPU bundle the project ships: U-Net and U-Net++ of base width 8 and 3 levels,
 // a ResNet-14 of base width 8 on 32^3 crops, at 2 x 2 x 2.5 mm (coarser than the seed
-// method's 1 x 1 x 2.5 mm, so that training and analysis fit two CPU cores).
+// method's 1 x 1 x 2.5 mm, so that training and analysis fit two CPU cores), every stage in
+// the window [-1024, 350] HU (models/default/README.md says why not the paper's lung window).
 inference::Manifest DemoManifest();
 
 }  // namespace ctscreen::training
