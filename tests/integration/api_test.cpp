@@ -145,6 +145,29 @@ TEST_F(ApiTest, PausedIntakeRefusesSendersUntilResumed) {
   EXPECT_EQ(server_->Echo().exit_code, 0);
 }
 
+TEST(ApiSecurityTest, TlsWithAConfiguredCertificate) {
+  ServerUnderTest server("apitls2");
+  const std::string dir = server.work_dir();
+  auto made = RunCommand(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string tls = " --set api.tls.enabled=true --set api.tls.cert=" + dir +
+                          "/cert.pem --set api.tls.key=" + dir +
+                          "/key.pem --set api.tls.ca=" + dir + "/cert.pem";
+  ASSERT_TRUE(server.Start({"api.tls.enabled=true", "api.tls.cert=" + dir + "/cert.pem",
+                            "api.tls.key=" + dir + "/key.pem"}))
+      << server.log();
+  EXPECT_TRUE(server.WaitForLog("(TLS;"));
+  // A client that trusts the certificate gets through; a plaintext one does not.
+  auto secure = server.Cli("status" + tls);
+  EXPECT_EQ(secure.exit_code, 0) << secure.output;
+  EXPECT_NE(secure.output.find("serving"), std::string::npos) << secure.output;
+  auto plain = server.Cli("status");
+  EXPECT_NE(plain.exit_code, 0) << plain.output;
+}
+
 TEST(ApiSecurityTest, NonLoopbackApiWithoutTlsIsRefused) {
   ServerUnderTest server("apitls");
   EXPECT_FALSE(server.Start({"api.listen=0.0.0.0:" + std::to_string(FreePort())}));
