@@ -12,7 +12,7 @@ PACKAGES=(
   libyaml-cpp-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev libgtest-dev libgmock-dev
   # run-time tools, real peers and validators used by the demo and the tests
   dcmtk libgdcm-tools dicom3tools orthanc sqlite3 python3-pydicom python3-numpy procps bc
-  python3-grpcio python3-protobuf python3-prometheus-client openssl npm
+  python3-grpcio python3-protobuf python3-prometheus-client openssl
 )
 
 missing=()
