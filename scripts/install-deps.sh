@@ -10,6 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libtorch-dev libopenblas0-openmp nlohmann-json3-dev
   libyaml-cpp-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev libgtest-dev libgmock-dev
+  zlib1g-dev
   # run-time tools, real peers and validators used by the demo and the tests
   dcmtk libgdcm-tools dicom3tools orthanc sqlite3 python3-pydicom python3-numpy procps bc
   python3-grpcio python3-protobuf python3-prometheus-client openssl
