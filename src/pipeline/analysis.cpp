@@ -115,7 +115,10 @@ bool IsRejection(const core::Status& status) {
          status.code() == core::ErrorCode::kUnsupportedImage;
 }
 
-static AnalysisReport RunPreprocessOnly(const AnalysisOptions& options) {
+namespace {
+
+// `--stop-after preprocess`: the lung-cropped, windowed model inputs as NRRD for a viewer.
+AnalysisReport RunPreprocessOnly(const AnalysisOptions& options) {
   auto log = core::Log("pipeline");
   AnalysisReport report;
   json result = {{"stopped_after", options.stop_after}};
@@ -179,6 +182,8 @@ static AnalysisReport RunPreprocessOnly(const AnalysisOptions& options) {
   result["outputs"] = {"preprocessed_lung.nrrd", "preprocessed_lesion.nrrd"};
   return finish(core::Status::Ok());
 }
+
+}  // namespace
 
 AnalysisReport RunAnalysis(const AnalysisOptions& options) {
   if (options.stop_after == "preprocess") return RunPreprocessOnly(options);

@@ -17,29 +17,29 @@ namespace {
 namespace fs = std::filesystem;
 
 // Measured on this set when the bundle was trained (models/default/README.md): lung Dice
-// 0.918, lesion Dice 0.355, AUC 1.000, sensitivity 1.000 (2 of 2), specificity 0.500 (1 of 2;
-// the normal case gets one false lesion at 0.991). Floors are those, rounded down, except AUC:
-// that false lesion scores within 0.01 of the COVID-19 cases, so one swapped pair (0.75) is
-// allowed for floating-point differences between machines. Far from the seed paper's targets
-// (lesion Dice 0.754, AUC 0.991, 0.974 / 0.922): this is the floor this bundle achieved.
+// 0.907, lesion Dice 0.224, AUC 1.000, sensitivity 1.000 (1 of 1), specificity 0.500 (1 of 2;
+// the normal case gets one false lesion at 0.991, the COVID-19 case 0.999). The floors are
+// those, rounded down: far from the seed paper's targets (lesion Dice 0.754, AUC 0.991,
+// 0.974 / 0.922), they are what this bundle achieved, so a worse retraining fails here.
 constexpr double kLungDiceFloor = 0.90;
-constexpr double kLesionDiceFloor = 0.30;
-constexpr double kAucFloor = 0.75;
+constexpr double kLesionDiceFloor = 0.22;
+constexpr double kAucFloor = 0.99;
 constexpr double kSensitivityFloor = 1.0;
 constexpr double kSpecificityFloor = 0.5;
 
-TEST(ShippedBundleTest, MeetsItsMeasuredFloorsOnFourHeldOutPhantoms) {
+TEST(ShippedBundleTest, MeetsItsMeasuredFloorsOnThreeHeldOutPhantoms) {
   const fs::path root =
       fs::temp_directory_path() / ("ctscreen_shipped_" + std::to_string(::getpid()));
   fs::remove_all(root);
   phantom::PhantomSetOptions options;
   options.out_dir = (root / "cases").string();
   options.seed = 9090;  // training used seed 1000, the committed evaluation seed 2000
-  options.cases = 4;
+  options.cases = 3;
   options.size = phantom::SizeMode::kSmall;
-  options.mix = {{phantom::CaseClass::kCovid, 0.5},
-                 {phantom::CaseClass::kOtherPneumonia, 0.25},
-                 {phantom::CaseClass::kNormal, 0.25}};
+  // As `ctscreen phantom --mix covid=1,other_pneumonia=1,normal=1` (the set measured).
+  auto mix = phantom::ParseMix("covid=1,other_pneumonia=1,normal=1");
+  ASSERT_TRUE(mix.ok());
+  options.mix = *mix;
   ASSERT_TRUE(phantom::GeneratePhantomSet(options, [](int, int) {}).ok());
 
   EvaluateOptions eval;
@@ -47,8 +47,8 @@ TEST(ShippedBundleTest, MeetsItsMeasuredFloorsOnFourHeldOutPhantoms) {
   eval.bundle_dir = ::ctscreen::testing::SourceDir() + "/models/default";
   auto report = Evaluate(eval);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  ASSERT_EQ(report->cases.size(), 4u);
-  EXPECT_EQ(report->positives, 2);
+  ASSERT_EQ(report->cases.size(), 3u);
+  EXPECT_EQ(report->positives, 1);
   EXPECT_GE(report->lung_dice, kLungDiceFloor);
   EXPECT_GE(report->lesion_dice, kLesionDiceFloor);
   EXPECT_GE(report->auc, kAucFloor);
