@@ -15,15 +15,13 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-// CTSCREEN_SOURCE_DIR may point at another tree; otherwise the tree is found from this file.
+// CTSCREEN_SOURCE_DIR may point at another tree; otherwise the tree this test was built from
+// (not __FILE__: ccache makes it relative to the build folder).
 std::string ShippedConfigPath() {
   if (const char* dir = std::getenv("CTSCREEN_SOURCE_DIR"); dir != nullptr && *dir != '\0') {
     return std::string(dir) + "/config/ctscreen.yaml";
   }
-  std::string here = __FILE__;
-  auto pos = here.rfind("tests/core/config_test.cpp");
-  if (pos == std::string::npos) return "config/ctscreen.yaml";
-  return here.substr(0, pos) + "config/ctscreen.yaml";
+  return std::string(CTSCREEN_SOURCE_DIR_DEFAULT) + "/config/ctscreen.yaml";
 }
 
 // The reason of a refused parse; fails the test when the text was accepted.
@@ -326,8 +324,8 @@ TEST(ConfigTest, InactiveSectionsAreListed) {
   for (const char* name : {"pipeline:", "outputs:", "destinations, delivery:", "update:"}) {
     EXPECT_THAT(all, HasSubstr(name));
   }
-  EXPECT_THAT(all, AllOf(Not(HasSubstr("listener")), Not(HasSubstr("storage:")),
-                         Not(HasSubstr("api:"))));
+  EXPECT_THAT(
+      all, AllOf(Not(HasSubstr("listener")), Not(HasSubstr("storage:")), Not(HasSubstr("api:"))));
 }
 
 }  // namespace

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "ctscreen/api/token_store.h"
 #include "orthanc.h"
 #include "server_under_test.h"
 
@@ -49,6 +51,9 @@ class EndToEndTest : public ::testing::Test {
       GTEST_SKIP() << "no shipped model bundle in models/default";
     }
     server_ = std::make_unique<ServerUnderTest>("e2e");
+    admin_token_ = api::NewToken();
+    std::ofstream(server_->work_dir() + "/tokens")
+        << "admin it-admin " << api::Sha256Hex(admin_token_) << "\n";
     pacs_ =
         std::make_unique<Orthanc>(server_->work_dir() + "/orthanc", "CTSCREEN", server_->port());
     ASSERT_TRUE(pacs_->Start());
@@ -56,7 +61,8 @@ class EndToEndTest : public ::testing::Test {
                                 "destinations=[{name: pacs, aet: ORTHANC, host: 127.0.0.1, port: " +
                                     std::to_string(pacs_->dicom_port()) + "}]",
                                 "delivery.initial_backoff_s=0.5", "delivery.max_backoff_s=1",
-                                "series.min_slices=10"}))
+                                "series.min_slices=10",
+                                "api.tokens_file=" + server_->work_dir() + "/tokens"}))
         << server_->log();
     // A small COVID-19 phantom with its scout, stored in the PACS first.
     auto made = RunCommand(BinaryDir() + "/src/app/ctscreen phantom --out " + server_->work_dir() +
@@ -80,12 +86,16 @@ class EndToEndTest : public ::testing::Test {
   std::unique_ptr<Orthanc> pacs_;
   std::string study_id_;
   std::string series_uid_;
+  std::string admin_token_;
 };
 
 TEST_F(EndToEndTest, OrthancPushesCtscreenAnswersWithSegAndSr) {
   const std::string watch_log = server_->work_dir() + "/watch.log";
-  pid_t watcher = Spawn(
-      {BinaryDir() + "/src/app/ctscreen", "watch", "--api", server_->api_address()}, watch_log);
+  const std::string token_file = server_->work_dir() + "/admin.token";
+  std::ofstream(token_file) << admin_token_ << "\n";
+  pid_t watcher = Spawn({BinaryDir() + "/src/app/ctscreen", "watch", "--api",
+                         server_->api_address(), "--token-file", token_file},
+                        watch_log);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   auto pushed = pacs_->Post("/modalities/ctscreen/store", study_id_);
   ASSERT_NE(pushed.find("InstancesCount"), std::string::npos) << pushed;
@@ -108,7 +118,7 @@ TEST_F(EndToEndTest, OrthancPushesCtscreenAnswersWithSegAndSr) {
     auto check = RunCommand("dciodvfy " + path + " 2>&1 | grep '^Error' || true");
     EXPECT_TRUE(check.output.empty()) << name << ":\n" << check.output;
   }
-  auto job = server_->Cli("jobs --json");
+  auto job = server_->Cli("jobs --json", admin_token_);
   EXPECT_NE(job.output.find("\"verdict\": \"" + sent->verdict + "\""), std::string::npos)
       << job.output;
   // WatchJobs saw every move of the job.
@@ -121,7 +131,7 @@ TEST_F(EndToEndTest, OrthancPushesCtscreenAnswersWithSegAndSr) {
   }
   // GetStats' pipeline latencies agree with result.json's timings for this (only) job.
   auto result = nlohmann::json::parse(ReadFile(sent->result_dir + "/result.json"));
-  auto stats = nlohmann::json::parse(server_->Cli("status --json").output)["stats"];
+  auto stats = nlohmann::json::parse(server_->Cli("status --json", admin_token_).output)["stats"];
   bool compared = false;
   for (const auto& l : stats.value("latencies", nlohmann::json::array())) {
     if (l.value("stage", "") != "pipeline.total") continue;
@@ -129,6 +139,29 @@ TEST_F(EndToEndTest, OrthancPushesCtscreenAnswersWithSegAndSr) {
     compared = true;
   }
   EXPECT_TRUE(compared) << stats.dump();
+
+  // An operator's reprocess screens the series again: a new job, new results, in the PACS too.
+  auto again = server_->Cli("reprocess " + std::to_string(sent->id) + " --json", admin_token_);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const auto fresh_id = std::stoll(nlohmann::json::parse(again.output)["id"].get<std::string>());
+  EXPECT_NE(fresh_id, sent->id);
+  auto store = server_->OpenStore();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+  while (store->GetJob(fresh_id)->state != JobState::kSent &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  auto fresh = store->GetJob(fresh_id);
+  ASSERT_EQ(fresh->state, JobState::kSent) << fresh->reason;
+  EXPECT_NE(fresh->result_dir, sent->result_dir);
+  EXPECT_TRUE(fs::exists(fresh->result_dir + "/sr.dcm"));
+  const std::string after = ModalitiesInOrthanc(*pacs_);
+  size_t srs = 0;
+  for (auto at = after.find("\"Modality\" : \"SR\""); at != std::string::npos;
+       at = after.find("\"Modality\" : \"SR\"", at + 1)) {
+    ++srs;
+  }
+  EXPECT_EQ(srs, 2u) << after;
 }
 
 TEST_F(EndToEndTest, ResultsArriveAfterThePacsComesBack) {
