@@ -35,24 +35,16 @@ ServerUnderTest::~ServerUnderTest() {
 }
 
 bool ServerUnderTest::Start(const std::vector<std::string>& overrides) {
-  std::vector<std::string> argv = {BinaryDir() + "/src/app/ctscreen",
-                                   "serve",
-                                   "--config",
-                                   SourceDir() + "/config/ctscreen.yaml",
-                                   "--set",
-                                   "listener.port=" + std::to_string(port_),
-                                   "--set",
-                                   "storage.dir=" + storage_dir_,
-                                   "--set",
-                                   "storage.min_free_mb=1",
-                                   "--set",
-                                   "series.quiet_period_s=1",
-                                   "--set",
-                                   "series.min_slices=3",
-                                   "--set",
-                                   "api.listen=" + api_address(),
-                                   "--set",
-                                   "api.metrics_listen=127.0.0.1:" + std::to_string(metrics_port_)};
+  std::vector<std::string> argv = {
+      BinaryDir() + "/src/app/ctscreen", "serve", "--config", SourceDir() + "/config/ctscreen.yaml",
+      "--set", "listener.port=" + std::to_string(port_), "--set", "storage.dir=" + storage_dir_,
+      "--set", "storage.min_free_mb=1", "--set", "series.quiet_period_s=1", "--set",
+      "series.min_slices=3",
+      // No screening unless a test names a bundle: completed
+      // series stay queued, whatever folder the test runs in.
+      "--set", "pipeline.bundle=" + work_dir_ + "/no-bundle", "--set",
+      "api.listen=" + api_address(), "--set",
+      "api.metrics_listen=127.0.0.1:" + std::to_string(metrics_port_)};
   for (const auto& o : overrides) {
     argv.push_back("--set");
     argv.push_back(o);
