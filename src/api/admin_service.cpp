@@ -6,6 +6,16 @@
 
 namespace ctscreen::api {
 
+grpc::Status AdminServiceImpl::Move(std::int64_t id, jobs::JobState from, jobs::JobState to,
+                                    const std::string& reason, double now, v1::Job* response) {
+  if (auto s = ctx_.store.Transition(id, from, to, reason, now); !s.ok()) return ToGrpc(s);
+  core::Log("api")->info("job {}: {}", id, reason);
+  auto moved = ctx_.store.GetJob(id);
+  if (!moved.ok()) return ToGrpc(moved.status());
+  ToProto(*moved, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminServiceImpl::Reprocess(grpc::ServerContext* call,
                                          const v1::ReprocessRequest* request, v1::Job* response) {
   Caller caller;
@@ -36,16 +46,7 @@ grpc::Status AdminServiceImpl::Cancel(grpc::ServerContext* call, const v1::Cance
   if (!job.ok()) return ToGrpc(job.status());
   std::string reason = "cancelled by " + caller.name;
   if (!request->reason().empty()) reason += ": " + request->reason();
-  if (auto s = ctx_.store.Transition(job->id, job->state, jobs::JobState::kCancelled, reason,
-                                     ctx_.clock.Now());
-      !s.ok()) {
-    return ToGrpc(s);
-  }
-  core::Log("api")->info("job {}: {}", job->id, reason);
-  auto moved = ctx_.store.GetJob(job->id);
-  if (!moved.ok()) return ToGrpc(moved.status());
-  ToProto(*moved, response);
-  return grpc::Status::OK;
+  return Move(job->id, job->state, jobs::JobState::kCancelled, reason, ctx_.clock.Now(), response);
 }
 
 grpc::Status AdminServiceImpl::RetryDelivery(grpc::ServerContext* call,
@@ -67,16 +68,7 @@ grpc::Status AdminServiceImpl::RetryDelivery(grpc::ServerContext* call,
   const double now = ctx_.clock.Now();
   if (auto s = ctx_.store.ResetFailedDeliveries(job->id, now); !s.ok()) return ToGrpc(s);
   const std::string reason = "delivery retry requested by " + caller.name;
-  if (auto s = ctx_.store.Transition(job->id, jobs::JobState::kFailed, jobs::JobState::kSending,
-                                     reason, now);
-      !s.ok()) {
-    return ToGrpc(s);
-  }
-  core::Log("api")->info("job {}: {}", job->id, reason);
-  auto moved = ctx_.store.GetJob(job->id);
-  if (!moved.ok()) return ToGrpc(moved.status());
-  ToProto(*moved, response);
-  return grpc::Status::OK;
+  return Move(job->id, jobs::JobState::kFailed, jobs::JobState::kSending, reason, now, response);
 }
 
 grpc::Status AdminServiceImpl::PauseIntake(grpc::ServerContext* call,

@@ -23,6 +23,10 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                             v1::IntakeState* response) override;
 
  private:
+  // An operator's move of job `id`, logged with its reason; answers with the moved job.
+  grpc::Status Move(std::int64_t id, jobs::JobState from, jobs::JobState to,
+                    const std::string& reason, double now, v1::Job* response);
+
   ApiContext& ctx_;
 };
 

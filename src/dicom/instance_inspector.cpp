@@ -8,6 +8,8 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <sys/stat.h>
 
+#include "dataset_values.h"
+
 namespace ctscreen::dicom {
 namespace {
 
@@ -16,15 +18,6 @@ using core::Status;
 
 // Values longer than this stay on disk while parsing: we only need the header.
 constexpr Uint32 kMaxReadLength = 4096;
-
-std::string GetString(DcmDataset& ds, const DcmTagKey& tag) {
-  OFString value;
-  if (ds.findAndGetOFStringArray(tag, value).bad()) return "";
-  // Trailing spaces and NUL padding are not part of the value.
-  std::string s = value.c_str();
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  return s;
-}
 
 Status CheckUid(const std::string& uid, const char* name) {
   if (uid.empty()) {

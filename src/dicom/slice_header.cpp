@@ -4,6 +4,8 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 
+#include "dataset_values.h"
+
 namespace ctscreen::dicom {
 namespace {
 
@@ -12,14 +14,6 @@ using core::Status;
 
 // Values longer than this stay on disk: the pixel data is read later, slice by slice.
 constexpr Uint32 kMaxReadLength = 4096;
-
-std::string GetString(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return "";
-  std::string s = value.c_str();
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  return s;
-}
 
 int GetInt(DcmItem& item, const DcmTagKey& tag, int fallback) {
   Uint16 u = 0;
