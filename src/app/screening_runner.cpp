@@ -1,10 +1,9 @@
 #include "screening_runner.h"
 
 #include <filesystem>
-#include <map>
 #include <nlohmann/json.hpp>
 
-#include "ctscreen/inference/screener.h"
+#include "ctscreen/inference/screener_pool.h"
 #include "ctscreen/pipeline/analysis.h"
 
 namespace ctscreen::app {
@@ -19,18 +18,13 @@ class PipelineRunner final : public ScreeningRunner {
   explicit PipelineRunner(const core::Config& config) : config_(config) {}
 
   core::Status Load() {
-    for (const auto& device : config_.pipeline.devices) {
-      auto screener = inference::Screener::Create(config_.pipeline.bundle,
-                                                  {device, config_.pipeline.precision});
-      if (!screener.ok()) {
-        return core::Status(screener.status().code(), "model bundle " + config_.pipeline.bundle +
-                                                          " on " + device + ": " +
-                                                          screener.status().reason());
-      }
-      name_ = (*screener)->manifest().name;
-      version_ = (*screener)->manifest().version;
-      screeners_[device] = std::move(screener.value());
-    }
+    auto pool =
+        inference::ScreenerPool::Create(config_.pipeline.bundle, config_.pipeline.devices,
+                                        config_.pipeline.precision, config_.pipeline.cpu_threads);
+    if (!pool.ok()) return pool.status();
+    screeners_ = std::move(*pool);
+    name_ = screeners_->manifest().name;
+    version_ = screeners_->manifest().version;
     return core::Status::Ok();
   }
 
@@ -43,7 +37,14 @@ class PipelineRunner final : public ScreeningRunner {
     // One folder per job: a retried job rewrites its own results, never another job's.
     options.out_dir = config_.storage.dir + "/results/" + std::to_string(job.id);
     options.bundle_dir = config_.pipeline.bundle;
-    options.screener_in_use = screeners_.at(device).get();
+    // One screener per worker: [cuda:0, cuda:0] gives this device's two workers one each.
+    auto screener = screeners_->Acquire(device);
+    if (!screener.ok()) {
+      jobs::JobOutcome outcome;
+      outcome.reason = screener.status().reason();
+      return outcome;
+    }
+    options.screener_in_use = &**screener;
     options.write_dicom = config_.outputs.seg || config_.outputs.sr || config_.outputs.overlay;
     options.overlay = config_.outputs.overlay;
     options.seg_empty_frames = config_.outputs.seg_empty_frames;
@@ -78,7 +79,7 @@ class PipelineRunner final : public ScreeningRunner {
 
  private:
   const core::Config& config_;
-  std::map<std::string, std::unique_ptr<inference::Screener>> screeners_;
+  std::unique_ptr<inference::ScreenerPool> screeners_;
   std::string name_;
   std::string version_;
 };

@@ -3,11 +3,14 @@
 #include "ctscreen/inference/screener.h"
 
 #include <ATen/Context.h>
+#include <c10/core/StreamGuard.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
 #include <torch/torch.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "ctscreen/core/logging.h"
 #include "ctscreen/inference/components.h"
@@ -80,6 +83,8 @@ struct Screener::Impl {
   Manifest manifest;
   Device device;
   torch::Device torch_device{torch::kCPU};
+  // CUDA: this screener's own stream, so that two screeners on one GPU (two workers) overlap.
+  std::optional<c10::Stream> stream;
   Precision precision = Precision::kFp32;
   std::unique_ptr<nn::StageModel> lung;
   std::unique_ptr<nn::StageModel> lesion;
@@ -118,6 +123,9 @@ core::Result<std::unique_ptr<Screener>> Screener::Create(const std::filesystem::
   impl->precision = *precision;
   if (device->is_cuda()) {
     impl->torch_device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device->index));
+    // Through the device-generic interface: this file also builds against a CPU-only LibTorch.
+    impl->stream = c10::impl::VirtualGuardImpl(c10::DeviceType::CUDA)
+                       .getStreamFromGlobalPool(impl->torch_device);
     // Process-wide switches; pipeline.precision is one setting for every CUDA device.
     at::globalContext().setAllowTF32CuDNN(*precision == Precision::kTf32);
     at::globalContext().setAllowTF32CuBLAS(*precision == Precision::kTf32);
@@ -202,19 +210,38 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   const int cx = box.hi[0] - box.lo[0], cy = box.hi[1] - box.lo[1];
 
   // Only lung regions go on (the seed method): lesion voxels outside the lung mask are dropped.
-  Mask mask = LikeGrid<std::uint8_t>(lungs);
+  // Components are found within the lung box (a quarter of a chest CT's voxels), then placed.
+  Mask boxed;
+  boxed.size_xyz = {cx, cy, box.hi[2] - box.lo[2]};
+  boxed.spacing_xyz = lungs.spacing_xyz;
+  boxed.voxels.resize(boxed.NumVoxels());
   for (int z = box.lo[2]; z < box.hi[2]; ++z) {
     for (int y = box.lo[1]; y < box.hi[1]; ++y) {
       for (int x = box.lo[0]; x < box.hi[0]; ++x) {
-        std::size_t c =
-            (static_cast<std::size_t>(z - box.lo[2]) * cy + (y - box.lo[1])) * cx + (x - box.lo[0]);
-        mask.at(x, y, z) = crop[c] && lungs.at(x, y, z) ? 1 : 0;
+        const std::size_t c = boxed.Index(x - box.lo[0], y - box.lo[1], z - box.lo[2]);
+        boxed.voxels[c] = crop[c] && lungs.at(x, y, z) ? 1 : 0;
       }
     }
   }
   const auto min_voxels =
       static_cast<std::int64_t>(std::ceil(manifest.min_lesion_volume_ml / lungs.VoxelVolumeMl()));
-  return LabelComponents(mask, min_voxels, lesions);
+  LabelMap boxed_labels = LabelComponents(boxed, min_voxels, lesions);
+  LabelMap labels = LikeGrid<std::uint16_t>(lungs);
+  for (int z = box.lo[2]; z < box.hi[2]; ++z) {
+    for (int y = box.lo[1]; y < box.hi[1]; ++y) {
+      for (int x = box.lo[0]; x < box.hi[0]; ++x) {
+        labels.at(x, y, z) = boxed_labels.at(x - box.lo[0], y - box.lo[1], z - box.lo[2]);
+      }
+    }
+  }
+  for (Component& c : *lesions) {
+    for (int a = 0; a < 3; ++a) {
+      c.min_xyz[a] += box.lo[a];
+      c.max_xyz[a] += box.lo[a];
+      c.centroid_xyz[a] += box.lo[a];
+    }
+  }
+  return labels;
 }
 
 std::vector<double> Screener::Impl::Classify(const torch::Tensor& hu, const LabelMap& lesion_map,
@@ -227,11 +254,13 @@ std::vector<double> Screener::Impl::Classify(const torch::Tensor& hu, const Labe
   for (std::size_t c = 0; c < s.output_classes.size(); ++c) {
     if (s.output_classes[c] == "covid19_like") covid = static_cast<std::int64_t>(c);
   }
+  // Uploaded as 16 bits and widened on the device: the crops are cut next to the CT's.
   torch::Tensor labels =
       torch::from_blob(
           const_cast<std::uint16_t*>(lesion_map.voxels.data()),
           {1, 1, lesion_map.size_xyz[2], lesion_map.size_xyz[1], lesion_map.size_xyz[0]},
           torch::kInt16)  // torch 1.13 has no uint16: reinterpret, then unwrap
+          .to(hu.device())
           .to(torch::kInt32)
           .bitwise_and(0xFFFF);
   torch::Tensor windowed = Window(hu, s.window);
@@ -277,6 +306,8 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
   result.threshold = m.threshold;
   try {
     c10::InferenceMode guard;
+    std::optional<c10::StreamGuard> on_stream;
+    if (impl.stream) on_stream.emplace(*impl.stream);
     torch::Tensor hu =
         torch::from_blob(const_cast<float*>(ct.voxels.data()),
                          {1, 1, ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]}, torch::kFloat)

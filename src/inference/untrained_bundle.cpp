@@ -16,10 +16,11 @@ StageSpec Segmentation(const std::string& name, const std::string& architecture,
   s.format = ModelFormat::kNative;
   s.architecture = architecture;
   s.params.in_channels = 1;
-  s.params.base_width = o.seg_base_width;
+  s.params.base_width =
+      name == "lung" && o.lung_base_width > 0 ? o.lung_base_width : o.seg_base_width;
   s.params.depth = o.seg_depth;
   s.params.max_width = 320;
-  s.params.norm = "instance";
+  s.params.norm = o.seg_norm;
   s.params.deep_supervision = architecture == "unetpp3d";
   s.file = name + ".pt";
   s.input_spacing_xyz = {1.0, 1.0, 2.5};

@@ -20,7 +20,19 @@ WorkerPool::~WorkerPool() {
 }
 
 bool WorkerPool::RunOne(const std::string& device) {
+  std::size_t slot = devices_.size();
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < devices_.size() && slot == devices_.size(); ++i) {
+      if (devices_[i] == device && running_[i] == 0) slot = i;
+    }
+  }
+  return slot < devices_.size() && RunOneOn(slot);
+}
+
+bool WorkerPool::RunOneOn(std::size_t slot) {
   auto log = core::Log("jobs");
+  const std::string& device = devices_[slot];
   for (;;) {
     JobFilter oldest;
     oldest.states = {JobState::kQueued};
@@ -35,17 +47,17 @@ bool WorkerPool::RunOne(const std::string& device) {
              .ok()) {
       continue;
     }
-    for (size_t i = 0; i < devices_.size(); ++i) {
+    {
       std::lock_guard lock(mutex_);
-      if (devices_[i] == device) running_[i] = job.id;
+      running_[slot] = job.id;
     }
-    log->info("job {}: screening series {} revision {} on {}", job.id, job.series_uid, job.revision,
-              device);
+    log->info("job {}: screening series {} revision {} on {} (worker {})", job.id, job.series_uid,
+              job.revision, device, slot);
     JobOutcome outcome = runner_.Run(job, device);
     Finish(job, outcome);
-    for (size_t i = 0; i < devices_.size(); ++i) {
+    {
       std::lock_guard lock(mutex_);
-      if (devices_[i] == device) running_[i] = 0;
+      running_[slot] = 0;
     }
     return true;
   }
@@ -90,12 +102,12 @@ void WorkerPool::Finish(const JobRecord& job, const JobOutcome& outcome) {
 }
 
 void WorkerPool::Start(double poll_interval_s) {
-  for (const auto& device : devices_) {
-    threads_.emplace_back([this, device, poll_interval_s] {
+  for (std::size_t slot = 0; slot < devices_.size(); ++slot) {
+    threads_.emplace_back([this, slot, poll_interval_s] {
       std::unique_lock lock(mutex_);
       while (!stop_) {
         lock.unlock();
-        bool worked = RunOne(device);
+        bool worked = RunOneOn(slot);
         lock.lock();
         if (!worked) {
           wake_.wait_for(lock, std::chrono::duration<double>(poll_interval_s),

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <filesystem>
+#include <string>
 
 #include "ctscreen/core/status.h"
 #include "ctscreen/inference/manifest.h"
@@ -16,6 +17,8 @@ struct UntrainedBundleOptions {
   int seg_base_width = 4;
   int seg_depth = 3;
   std::array<int, 3> seg_patch_xyz{32, 32, 16};
+  int lung_base_width = 0;            // 0: seg_base_width
+  std::string seg_norm = "instance";  // instance | batch
   int classifier_base_width = 4;
   int classifier_depth = 14;
   std::array<int, 3> classifier_patch_xyz{32, 32, 16};

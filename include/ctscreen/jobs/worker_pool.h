@@ -1,8 +1,8 @@
-// Workers: one per configured device, each taking the oldest `queued` job (a compare-and-set
-// to `processing`, so two workers never take the same job), running it through a JobRunner,
-// recording what it found, and handing its output files to the outbox for every destination.
-// A failure in one job never stops the others; a crash mid-job is re-queued on start
-// (IngestService::Reconcile). Jobs know nothing of DICOM: the runner does the screening.
+// Workers: one per entry of pipeline.devices (a GPU listed twice has two), each taking the oldest
+// `queued` job (a compare-and-set to `processing`, so two workers never take the same job), running
+// it through a JobRunner, recording what it found, and handing its output files to the outbox for
+// every destination. A failure in one job never stops the others; a crash mid-job is re-queued on
+// start (IngestService::Reconcile). Jobs know nothing of DICOM: the runner does the screening.
 #pragma once
 
 #include <atomic>
@@ -53,13 +53,15 @@ class WorkerPool {
              std::function<void()> on_outputs = {});
   ~WorkerPool();
 
-  // Takes the oldest queued job and runs it on `device`; false when there was none.
+  // Takes the oldest queued job and runs it on an idle worker of `device`; false when there
+  // was none (or no idle worker of that device).
   bool RunOne(const std::string& device);
   void Start(double poll_interval_s = 0.5);
   void Stop();
   std::vector<DeviceActivity> Activity() const;
 
  private:
+  bool RunOneOn(std::size_t slot);
   void Finish(const JobRecord& job, const JobOutcome& outcome);
 
   JobStore& store_;
@@ -72,7 +74,7 @@ class WorkerPool {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;                  // guarded by mutex_
-  std::vector<std::int64_t> running_;  // per device, guarded by mutex_
+  std::vector<std::int64_t> running_;  // per worker, guarded by mutex_
   std::vector<std::thread> threads_;
 };
 
