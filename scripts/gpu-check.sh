@@ -42,7 +42,8 @@ grep -c "warning:" "$OUT/build.log" | sed 's/^/compiler warnings: /'
 
 if [ "${GPU_CHECK_SKIP_TESTS:-0}" != 1 ]; then
   step "inference tests (CUDA tests run: this machine has CUDA)"
-  build-gpu/tests/inference/inference_test --gtest_brief=1 \
+  # Unbuffered: a crash must not swallow the lines before it.
+  stdbuf -o0 -e0 build-gpu/tests/inference/inference_test --gtest_brief=1 \
     --gtest_output=xml:"$OUT/inference_test.xml" 2>&1 | grep -v " info " | tail -40
   echo "inference_test exit: ${PIPESTATUS[0]}"
 fi

@@ -25,4 +25,6 @@ for c in spdlog fmt yaml-cpp GTest; do
   cp -a "$LIB/cmake/$c" "$DEST/lib/x86_64-linux-gnu/cmake/"
 done
 cp -a /usr/share/cmake/nlohmann_json "$DEST/share/cmake/"
+# GoogleTest's source too: the GPU build compiles it with that machine's compiler.
+cp -a /usr/src/googletest .gpu-deps/googletest
 du -sh .gpu-deps

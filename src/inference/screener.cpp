@@ -126,10 +126,6 @@ core::Result<std::unique_ptr<Screener>> Screener::Create(const std::filesystem::
     // Through the device-generic interface: this file also builds against a CPU-only LibTorch.
     impl->stream = c10::impl::VirtualGuardImpl(c10::DeviceType::CUDA)
                        .getStreamFromGlobalPool(impl->torch_device);
-    // Process-wide switches; pipeline.precision is one setting for every CUDA device.
-    at::globalContext().setAllowTF32CuDNN(*precision == Precision::kTf32);
-    at::globalContext().setAllowTF32CuBLAS(*precision == Precision::kTf32);
-    at::globalContext().setBenchmarkCuDNN(true);  // fixed patch shapes: pick kernels once
   }
   const Manifest& m = impl->manifest;
   std::unique_ptr<nn::StageModel>* slots[] = {&impl->lung, &impl->lesion, &impl->classifier};

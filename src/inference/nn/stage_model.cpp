@@ -1,5 +1,7 @@
 #include "ctscreen/inference/nn/stage_model.h"
 
+#include <ATen/Context.h>
+
 #include <map>
 #include <sstream>
 
@@ -43,6 +45,14 @@ std::map<std::string, std::string> Signature(const torch::nn::Module& module) {
 }
 
 }  // namespace
+
+void ApplyCudaSwitches(Precision precision) {
+  // Process-wide: pipeline.precision is one setting for every CUDA device.
+  at::globalContext().setAllowTF32CuDNN(precision == Precision::kTf32);
+  at::globalContext().setAllowTF32CuBLAS(precision == Precision::kTf32);
+  // Fixed patch shapes: cuDNN times its kernels once per shape and keeps the fastest.
+  at::globalContext().setBenchmarkCuDNN(true);
+}
 
 torch::ScalarType ComputeDtype(Precision precision) {
   switch (precision) {
@@ -127,6 +137,7 @@ core::Result<std::unique_ptr<StageModel>> LoadStageModel(const std::filesystem::
   core::Status verified = VerifyStageFile(bundle_dir, stage);
   if (!verified.ok()) return verified;
   const std::filesystem::path file = bundle_dir / stage.file;
+  if (device.is_cuda()) ApplyCudaSwitches(precision);
   if (stage.format == ModelFormat::kTorchScript) {
     return LoadTorchScriptModel(file, device, precision);
   }

@@ -17,6 +17,9 @@ namespace ctscreen::inference::nn {
 // a float32 mode of the CUDA kernels, switched on globally).
 torch::ScalarType ComputeDtype(Precision precision);
 
+// TF32 on or off for PRECISION and cuDNN's kernel timing on, for every CUDA model loaded.
+void ApplyCudaSwitches(Precision precision);
+
 core::Result<std::unique_ptr<StageModel>> LoadTorchScriptModel(const std::filesystem::path& file,
                                                                const torch::Device& device,
                                                                Precision precision);
