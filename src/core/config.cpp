@@ -164,14 +164,8 @@ Result<Config> LoadConfig(const std::string& file, const std::vector<std::string
   return ParseConfig(text.str(), file, overrides);
 }
 
-std::vector<std::string> InactiveSections(const Config& config) {
+std::vector<std::string> InactiveSections(const Config&) {
   return {
-      "pipeline: validated, not active yet (processing arrives with the screening pipeline)",
-      "outputs: validated, not active yet (DICOM SEG/SR results arrive with the screening "
-      "pipeline)",
-      "destinations, delivery: " + std::to_string(config.destinations.size()) +
-          " destinations configured and validated; nothing is sent until the screening "
-          "pipeline produces results",
       "update: validated, not active yet (model updates arrive in a later release)",
   };
 }

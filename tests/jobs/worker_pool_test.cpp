@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 
 namespace ctscreen::jobs {
 namespace {
@@ -101,6 +103,49 @@ TEST_F(WorkerPoolTest, TwoWorkersNeverTakeTheSameJob) {
   pool.Stop();
   EXPECT_EQ(store_->ListJobs(JobState::kSent)->size(), 20u);
   EXPECT_EQ(runner_.ran.size(), 20u);
+}
+
+// pipeline.devices [cuda:0, cuda:0]: two workers of one device, each running its own job at
+// the same time, each shown busy in Activity.
+class RendezvousRunner : public JobRunner {
+ public:
+  JobOutcome Run(const JobRecord&, const std::string& device) override {
+    std::unique_lock lock(mutex);
+    ++inside;
+    most = std::max(most, inside);
+    met.notify_all();
+    // Waits (up to a second) for the other worker to be inside too.
+    met.wait_for(lock, std::chrono::seconds(1), [&] { return most >= 2; });
+    if (inside == 2 && pool) both_busy = pool->Activity();
+    --inside;
+    JobOutcome o;
+    o.kind = JobOutcome::Kind::kScreened;
+    o.result.device = device;
+    return o;
+  }
+  std::mutex mutex;
+  std::condition_variable met;
+  int inside = 0, most = 0;
+  WorkerPool* pool = nullptr;
+  std::vector<DeviceActivity> both_busy;  // Activity() while both workers were inside
+};
+
+TEST_F(WorkerPoolTest, OneDeviceListedTwiceRunsTwoJobsAtOnce) {
+  for (int i = 0; i < 4; ++i) QueuedJob("3." + std::to_string(i));
+  core::SystemClock clock;
+  RendezvousRunner runner;
+  WorkerPool pool(*store_, runner, {"cuda:0", "cuda:0"}, {}, clock);
+  runner.pool = &pool;
+  ASSERT_EQ(pool.Activity().size(), 2u);
+  pool.Start(0.01);
+  for (int i = 0; i < 200 && store_->ListJobs(JobState::kSent)->size() < 4; ++i) usleep(20000);
+  pool.Stop();
+  EXPECT_EQ(store_->ListJobs(JobState::kSent)->size(), 4u);
+  EXPECT_EQ(runner.most, 2);
+  ASSERT_EQ(runner.both_busy.size(), 2u);
+  EXPECT_NE(runner.both_busy[0].job_id, 0);
+  EXPECT_NE(runner.both_busy[1].job_id, 0);
+  EXPECT_NE(runner.both_busy[0].job_id, runner.both_busy[1].job_id) << "each worker its own job";
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ Result<Config> ParseConfig(const std::string& yaml_text, const std::string& sour
                            const std::vector<std::string>& overrides);
 
 // Human-readable lines saying which configured sections are not active in this build yet
-// (e.g. "pipeline: validated; processing arrives in a later release"), for startup logs.
+// (e.g. "update: validated, not active yet ..."), for startup logs.
 std::vector<std::string> InactiveSections(const Config& config);
 
 }  // namespace ctscreen::core
