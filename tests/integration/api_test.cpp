@@ -91,9 +91,20 @@ TEST_F(ApiTest, WatchSeesEveryMove) {
          return f;
        }()},
       watch_log);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // WatchJobs streams moves from the moment it is subscribed, which a loaded machine may take a
+  // while to reach: a first series whose moves show up proves the watcher is listening.
+  auto wait_for = [&](const std::string& text) {
+    for (int i = 0; i < 300 && ReadFile(watch_log).find(text) == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  for (int attempt = 0;
+       attempt < 5 && ReadFile(watch_log).find("ingest -> queued") == std::string::npos;
+       ++attempt) {
+    wait_for("ingest -> queued  " + SendSeries(4));
+  }
   const std::string series = SendSeries(4);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  wait_for("ingest -> queued  " + series);
   StopProcess(watcher, SIGTERM);
   const std::string seen = ReadFile(watch_log);
   EXPECT_NE(seen.find("new -> ingest  " + series), std::string::npos) << seen;
