@@ -130,7 +130,8 @@ core::Result<std::unique_ptr<Screener>> Screener::Create(const std::filesystem::
   const Manifest& m = impl->manifest;
   std::unique_ptr<nn::StageModel>* slots[] = {&impl->lung, &impl->lesion, &impl->classifier};
   const StageSpec* stages[] = {&m.lung, &m.lesion, &m.classifier};
-  for (int i = 0; i < 3; ++i) {
+  const int stage_count = options.segmentation_only ? 2 : 3;
+  for (int i = 0; i < stage_count; ++i) {
     auto model = nn::LoadStageModel(bundle_dir, *stages[i], impl->torch_device, *precision);
     if (!model.ok()) return model.status();
     *slots[i] = std::move(*model);
@@ -323,7 +324,8 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
       result.lesion_map = impl.SegmentLesions(hu, result.lung_mask, &components);
       result.timings_ms.lesion_seg = MsSince(t);
       t = Clock::now();
-      std::vector<double> probabilities = impl.Classify(hu, result.lesion_map, components);
+      std::vector<double> probabilities(components.size(), 0.0);
+      if (impl.classifier) probabilities = impl.Classify(hu, result.lesion_map, components);
       result.timings_ms.classify = MsSince(t);
       for (std::size_t i = 0; i < components.size(); ++i) {
         Lesion lesion;

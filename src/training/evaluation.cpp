@@ -1,12 +1,14 @@
 #include "ctscreen/training/evaluation.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "ctscreen/imaging/nrrd_io.h"
+#include "ctscreen/imaging/preprocess.h"
 #include "ctscreen/inference/screener.h"
 #include "ctscreen/pipeline/analysis.h"
 #include "ctscreen/training/case_data.h"
@@ -16,30 +18,45 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Overlap {
-  std::size_t truth = 0, found = 0, both = 0;
-  double Dice() const { return truth + found ? 2.0 * both / (truth + found) : 1.0; }
-};
+}  // namespace
 
-// Foreground overlap of two masks on the same grid.
-core::Result<Overlap> Compare(const imaging::LabelImage& truth, const imaging::LabelImage& found) {
+core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
+                                       const imaging::LabelImage& found) {
   const imaging::GeometryInfo a = imaging::GeometryOf(truth), b = imaging::GeometryOf(found);
   if (a.size != b.size) {
     return core::Status(core::ErrorCode::kInvalidArgument,
                         "truth mask and analysis are on different grids");
   }
-  Overlap o;
-  const std::uint8_t* t = truth.GetBufferPointer();
+  // The same voxels, but not necessarily stored in the same order: the analysis writes its
+  // masks in the reader's slice order (and the phantom's series may run head to foot while its
+  // truth runs foot to head). Compared index by index they would be mirrored; the truth is
+  // resampled (nearest neighbour, so exactly permuted) onto the analysis grid instead.
+  imaging::LabelImage::Pointer resampled;
+  const imaging::LabelImage* t_image = &truth;
+  bool same = true;
+  for (int k = 0; k < 3; ++k) {
+    same = same && std::abs(a.origin[k] - b.origin[k]) < 1e-3 &&
+           std::abs(a.spacing[k] - b.spacing[k]) < 1e-4;
+    for (int l = 0; l < 3; ++l) {
+      same = same && std::abs(a.direction[k][l] - b.direction[k][l]) < 1e-6;
+    }
+  }
+  if (!same) {
+    auto r = imaging::ResampleLabels(truth, b);
+    if (!r.ok()) return r.status();
+    resampled = *r;
+    t_image = resampled.GetPointer();
+  }
+  MaskOverlap o;
+  const std::uint8_t* t = t_image->GetBufferPointer();
   const std::uint8_t* f = found.GetBufferPointer();
-  for (std::size_t i = 0; i < a.VoxelCount(); ++i) {
+  for (std::size_t i = 0; i < b.VoxelCount(); ++i) {
     o.truth += t[i] != 0;
     o.found += f[i] != 0;
     o.both += t[i] != 0 && f[i] != 0;
   }
   return o;
 }
-
-}  // namespace
 
 core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
   auto case_dirs = FindCases(options.cases_dir);
@@ -52,7 +69,7 @@ core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
   r.bundle_name = (*screener)->manifest().name;
   r.bundle_version = (*screener)->manifest().version;
   r.threshold = (*screener)->manifest().threshold;
-  Overlap pooled;
+  MaskOverlap pooled;
   double lung_sum = 0, lesion_sum = 0;
   int lesion_cases = 0;
   for (const std::string& dir : *case_dirs) {
@@ -78,8 +95,8 @@ core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
     auto lesions = imaging::ReadLabelNrrd((fs::path(dir) / "lesions.nrrd").string());
     if (!lungs.ok()) return lungs.status();
     if (!lesions.ok()) return lesions.status();
-    auto lung = Compare(**lungs, *a->source.lungs);
-    auto lesion = Compare(**lesions, *a->source.lesions);
+    auto lung = CompareMasks(**lungs, *a->source.lungs);
+    auto lesion = CompareMasks(**lesions, *a->source.lesions);
     if (!lung.ok()) return lung.status();
     if (!lesion.ok()) return lesion.status();
     s.lung_dice = lung->Dice();

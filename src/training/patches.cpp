@@ -85,6 +85,39 @@ bool RandomVoxel(const torch::Tensor& mask, std::mt19937_64& rng, Dhw* out) {
   return true;
 }
 
+VoxelSampler::VoxelSampler(const torch::Tensor& mask, bool by_label) {
+  for (int a = 0; a < 3; ++a) size_[a] = mask.size(a);
+  torch::Tensor flat = mask.reshape({-1});
+  all_ = flat.nonzero().reshape({-1});
+  count_ = all_.size(0);
+  if (by_label && count_ > 0) {
+    torch::Tensor values = flat.index({all_}).to(torch::kLong);
+    torch::Tensor ids = std::get<0>(torch::_unique(values));
+    for (std::int64_t k = 0; k < ids.size(0); ++k) {
+      by_label_.push_back(all_.index({values == ids[k]}));
+    }
+  }
+}
+
+Dhw VoxelSampler::Unflatten(std::int64_t flat) const {
+  return {flat / (size_[1] * size_[2]), (flat / size_[2]) % size_[1], flat % size_[2]};
+}
+
+bool VoxelSampler::Any(std::mt19937_64& rng, Dhw* out) const {
+  if (count_ == 0) return false;
+  const std::int64_t i = std::uniform_int_distribution<std::int64_t>(0, count_ - 1)(rng);
+  *out = Unflatten(all_[i].item<std::int64_t>());
+  return true;
+}
+
+bool VoxelSampler::AnyLabel(std::mt19937_64& rng, Dhw* out) const {
+  if (by_label_.empty()) return Any(rng, out);
+  const torch::Tensor& voxels = by_label_[rng() % by_label_.size()];
+  const std::int64_t i = std::uniform_int_distribution<std::int64_t>(0, voxels.size(0) - 1)(rng);
+  *out = Unflatten(voxels[i].item<std::int64_t>());
+  return true;
+}
+
 std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& c, int index) {
   std::vector<LesionSample> out;
   for (const auto& [id, covid] : c.lesion_covid) {
@@ -101,6 +134,41 @@ std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& 
       s.max_dhw[a] = hi[a].item<std::int64_t>();
     }
     out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<LesionSample> FoundLesions(const CaseTensors& t, const TrainingCase& c, int index,
+                                       std::vector<bool>* false_finding) {
+  std::vector<LesionSample> out;
+  if (!t.found.defined()) return out;
+  const torch::Tensor truth = t.lesions.to(torch::kInt32);
+  const auto count = t.found.max().item<std::int32_t>();
+  for (std::int32_t id = 1; id <= count; ++id) {
+    const torch::Tensor inside = t.found == id;
+    torch::Tensor nz = inside.nonzero();
+    if (nz.size(0) < 2) continue;
+    LesionSample s;
+    s.case_index = index;
+    s.id = id;
+    s.found = true;
+    torch::Tensor lo = std::get<0>(nz.min(0)), hi = std::get<0>(nz.max(0));
+    for (int a = 0; a < 3; ++a) {
+      s.min_dhw[a] = lo[a].item<std::int64_t>();
+      s.max_dhw[a] = hi[a].item<std::int64_t>();
+    }
+    // The truth lesion under most of the component's voxels.
+    torch::Tensor under = truth.masked_select(inside);
+    under = under.masked_select(under > 0);
+    bool covid = false, none = under.numel() == 0;
+    if (!none) {
+      const int truth_id = std::get<0>(torch::mode(under.to(torch::kLong), 0)).item<int>();
+      auto it = c.lesion_covid.find(truth_id);
+      covid = it != c.lesion_covid.end() && it->second;
+    }
+    s.covid = covid;
+    out.push_back(s);
+    false_finding->push_back(none);
   }
   return out;
 }
@@ -129,7 +197,8 @@ torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
   torch::Tensor ct = F::interpolate(
       ApplyWindow(crop(t.hu), window),
       F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
-  torch::Tensor mask = F::interpolate(crop((t.lesions == s.id).unsqueeze(0).to(torch::kFloat)),
+  const torch::Tensor& labels = s.found ? t.found : t.lesions;
+  torch::Tensor mask = F::interpolate(crop((labels == s.id).unsqueeze(0).to(torch::kFloat)),
                                       F::InterpolateFuncOptions().size(out).mode(torch::kNearest));
   torch::Tensor x = torch::cat({ct, mask}, 1);
   if (rng && (*rng)() % 2) x = x.flip({4});

@@ -19,6 +19,7 @@ struct CaseTensors {
   torch::Tensor hu;       // (1, D, H, W) float, HU
   torch::Tensor lungs;    // (D, H, W) uint8, 0/1
   torch::Tensor lesions;  // (D, H, W) uint8, truth lesion ids
+  torch::Tensor found;    // (D, H, W) int32, the lesion model's components; undefined if not run
 };
 CaseTensors ToTensors(const TrainingCase& c);
 
@@ -39,18 +40,49 @@ std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& i
 // A voxel of MASK (D, H, W) != 0 drawn uniformly; false when the mask is empty.
 bool RandomVoxel(const torch::Tensor& mask, std::mt19937_64& rng, Dhw* out);
 
+// The voxels of one mask, found once, so that drawing a patch centre costs nothing: a
+// segmentation step used to search the whole case (millions of voxels) for every patch.
+class VoxelSampler {
+ public:
+  VoxelSampler() = default;
+  // Every voxel of MASK (D, H, W) != 0, and each label's voxels separately when BY_LABEL.
+  VoxelSampler(const torch::Tensor& mask, bool by_label);
+  bool empty() const { return count_ == 0; }
+  std::size_t labels() const { return by_label_.size(); }
+  // Uniform over all voxels.
+  bool Any(std::mt19937_64& rng, Dhw* out) const;
+  // A label drawn uniformly, then one of its voxels: a small lesion is drawn as often as a lobe.
+  bool AnyLabel(std::mt19937_64& rng, Dhw* out) const;
+
+ private:
+  Dhw Unflatten(std::int64_t flat) const;
+  std::int64_t count_ = 0;
+  Dhw size_{0, 0, 0};
+  torch::Tensor all_;                    // flat indices, int64
+  std::vector<torch::Tensor> by_label_;  // flat indices of each label
+};
+
 struct LesionSample {
   int case_index = 0;
   int id = 0;
   bool covid = false;
   Dhw min_dhw{0, 0, 0};
   Dhw max_dhw{0, 0, 0};  // inclusive
+  bool found = false;    // a component of CaseTensors::found, not a truth lesion
 };
 std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& c, int index);
 
-// The classifier's two-channel input for a lesion, cropped like inference::Screener's Classify
-// (a quarter of the extent, at least 4 voxels, of context on each side), with jittered margins,
-// a shift of up to 2 voxels and a random left-right flip when RNG is given. (1, 2, d, h, w).
+// The components of T.found (the lesion model's findings on a training case), each labelled
+// by the truth lesion it overlaps most: COVID-19-like when that lesion is; other when it is
+// another disease's or when it overlaps no truth lesion at all (a false finding, *false_finding
+// set). FALSE_FINDING gets one entry per returned sample.
+std::vector<LesionSample> FoundLesions(const CaseTensors& t, const TrainingCase& c, int index,
+                                       std::vector<bool>* false_finding);
+
+// The classifier's two-channel input for a lesion (truth or found), cropped like
+// inference::Screener's Classify (a quarter of the extent, at least 4 voxels, of context on each
+// side), with jittered margins, a shift of up to 2 voxels and a random left-right flip when RNG is
+// given. (1, 2, d, h, w).
 torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
                          const std::array<double, 2>& window, const Dhw& out_dhw,
                          std::mt19937_64* rng);

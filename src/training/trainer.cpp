@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "ctscreen/core/durable_file.h"
 #include "ctscreen/inference/nn/stage_model.h"
 #include "ctscreen/inference/nn/unetpp3d.h"
+#include "ctscreen/inference/screener.h"
 #include "ctscreen/training/train.h"
 #include "patches.h"
 
@@ -69,8 +71,8 @@ class SegmentationSource : public BatchSource {
       torch::Tensor label = spec.name == "lung" ? c.lungs : (c.lesions > 0).to(torch::kUInt8);
       images_.push_back(ApplyWindow(c.hu, spec.window));
       labels_.push_back(label.unsqueeze(0).to(torch::kFloat));
-      fg_.push_back(label);
-      lungs_.push_back(c.lungs);
+      lesions_.emplace_back(c.lesions, true);
+      lungs_.emplace_back(c.lungs, false);
     }
     patch_ = {spec.patch_size_xyz[2], spec.patch_size_xyz[1], spec.patch_size_xyz[0]};
     if (spec.name == "lesion") {
@@ -82,13 +84,22 @@ class SegmentationSource : public BatchSource {
     std::vector<torch::Tensor> xs, ys;
     for (int b = 0; b < batch_; ++b) {
       const std::size_t i = rng() % images_.size();
-      Dhw center;
-      // Lesions are a small part of the lungs: two patches in three are centred on one.
-      // The lungs fill much of the chest: half the patches anywhere, half inside them.
+      Dhw center{0, 0, 0};
+      // Lesion stage: two patches in three centred on a lesion (a lesion drawn first, so that
+      // small ones count as much as a consolidated lobe), the rest on the lungs, where the
+      // false findings would be. Lung stage: half anywhere (air-only and body-only patches are
+      // what teaches it outside air from lung), half on the lungs. Centring a third or a
+      // quarter of the lung patches on lesions (consolidations are lung in the truth) was
+      // tried and gave far worse lung models in the same number of steps (lung Dice 0.69 on
+      // the held-out phantoms, 0 on five; models/default/README.md).
       const double draw = std::uniform_real_distribution<double>(0, 1)(rng);
-      const bool on_foreground = spec_.name == "lesion" ? draw < 0.67 : draw < 0.5;
-      bool found = on_foreground && RandomVoxel(fg_[i], rng, &center);
-      if (!found && spec_.name == "lesion") found = RandomVoxel(lungs_[i], rng, &center);
+      bool found = false;
+      if (spec_.name == "lesion") {
+        if (draw < 0.67) found = lesions_[i].AnyLabel(rng, &center);
+        if (!found) found = lungs_[i].Any(rng, &center);
+      } else if (draw < 0.5) {
+        found = lungs_[i].Any(rng, &center);
+      }
       if (!found) {
         for (int a = 0; a < 3; ++a) {
           center[a] =
@@ -115,16 +126,23 @@ class SegmentationSource : public BatchSource {
   inference::nn::NativeNet* net_;
   int batch_;
   Dhw patch_;
-  std::vector<torch::Tensor> images_, labels_, fg_, lungs_;
+  std::vector<torch::Tensor> images_, labels_;
+  std::vector<VoxelSampler> lesions_, lungs_;
   std::shared_ptr<inference::nn::UNetPlusPlus3dImpl> unetpp_;
 };
 
 class ClassifierSource : public BatchSource {
  public:
+  // FALSE_FINDING: one entry per lesion, true for the lesion model's findings on no truth
+  // lesion (hard negatives).
   ClassifierSource(const inference::StageSpec& spec, std::vector<CaseTensors> cases,
-                   std::vector<LesionSample> lesions, inference::nn::NativeNet* net)
+                   const std::vector<LesionSample>& lesions, const std::vector<bool>& false_finding,
+                   inference::nn::NativeNet* net)
       : spec_(spec), cases_(std::move(cases)), net_(net) {
-    for (const LesionSample& s : lesions) (s.covid ? covid_ : other_).push_back(s);
+    for (std::size_t k = 0; k < lesions.size(); ++k) {
+      const LesionSample& s = lesions[k];
+      (s.covid ? covid_ : false_finding[k] ? false_ : other_).push_back(s);
+    }
     out_ = {spec.patch_size_xyz[2], spec.patch_size_xyz[1], spec.patch_size_xyz[0]};
   }
 
@@ -134,9 +152,18 @@ class ClassifierSource : public BatchSource {
     const int batch = std::max(2, spec_.batch_size);
     for (int b = 0; b < batch; ++b) {
       // Balanced classes: COVID-19 cases bring several lesions each, the others one or two.
-      const bool covid = other_.empty() || (!covid_.empty() && b % 2 == 0);
-      const std::vector<LesionSample>& pool = covid ? covid_ : other_;
-      const LesionSample& s = pool[rng() % pool.size()];
+      // The negative half is split between other diseases' lesions and the lesion model's
+      // false findings, when there are any: the verdict is the most COVID-19-like finding, so
+      // a false finding called COVID-19-like makes a normal case positive.
+      const std::vector<LesionSample>* pool = &covid_;
+      if (covid_.empty() || b % 2 == 1) {
+        pool = &other_;
+        if (other_.empty() || (!false_.empty() && b % 4 == 3)) pool = &false_;
+      }
+      for (const std::vector<LesionSample>* any : {&other_, &false_, &covid_}) {
+        if (pool->empty()) pool = any;  // a set with one class only (tests, tiny data)
+      }
+      const LesionSample& s = (*pool)[rng() % pool->size()];
       xs.push_back(LesionCrop(cases_[s.case_index], s, spec_.window, out_, &rng));
       ys.push_back(s.covid ? covid_index_ : 1 - covid_index_);
     }
@@ -150,10 +177,32 @@ class ClassifierSource : public BatchSource {
   inference::StageSpec spec_;
   std::vector<CaseTensors> cases_;
   inference::nn::NativeNet* net_;
-  std::vector<LesionSample> covid_, other_;
+  std::vector<LesionSample> covid_, other_, false_;
   Dhw out_;
   std::int64_t covid_index_ = 1;
 };
+
+// The bundle's lung and lesion stages, when both are trained: the classifier then also learns
+// from what they find on the training cases, as it will see it at analysis.
+std::unique_ptr<inference::Screener> SegmentationOf(const fs::path& out,
+                                                    const inference::Manifest& m) {
+  if (!inference::VerifyStageFile(out, m.lung).ok() ||
+      !inference::VerifyStageFile(out, m.lesion).ok()) {
+    return nullptr;
+  }
+  inference::ScreenerOptions options;
+  options.segmentation_only = true;
+  auto screener = inference::Screener::Create(out, options);
+  return screener.ok() ? std::move(*screener) : nullptr;
+}
+
+// Cosine decay from LR at the first epoch to LR / 20 at the last, by epoch, so that a resumed
+// run follows the same schedule as an uninterrupted one.
+double EpochLr(double lr, int epoch, int epochs) {
+  if (epochs <= 1) return lr;
+  const double t = static_cast<double>(epoch) / (epochs - 1);
+  return lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(3.14159265358979323846 * t)));
+}
 
 core::Status WriteManifest(const inference::Manifest& m, const fs::path& dir) {
   return core::WriteFileDurably((dir / "manifest.json").string(), inference::ManifestToJson(m));
@@ -185,6 +234,10 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   TrainReport report;
   std::vector<CaseTensors> cases;
   std::vector<LesionSample> lesions;
+  std::vector<bool> false_finding;
+  std::unique_ptr<inference::Screener> segmenter;
+  if (o.stage == "classifier") segmenter = SegmentationOf(out, *manifest);
+  int found_lesions = 0, false_findings = 0;
   for (const std::string& dir : *case_dirs) {
     if (o.progress) {
       std::fprintf(stderr, "\rloading %zu/%zu %s ", cases.size() + 1, case_dirs->size(),
@@ -194,10 +247,33 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
     if (!c.ok()) return core::Status(c.status().code(), dir + ": " + c.status().reason());
     cases.push_back(ToTensors(*c));
     if (o.stage == "classifier") {
-      std::vector<LesionSample> found =
-          FindLesions(cases.back(), *c, static_cast<int>(cases.size()) - 1);
-      lesions.insert(lesions.end(), found.begin(), found.end());
+      const int index = static_cast<int>(cases.size()) - 1;
+      std::vector<LesionSample> truth = FindLesions(cases.back(), *c, index);
+      lesions.insert(lesions.end(), truth.begin(), truth.end());
+      false_finding.resize(lesions.size(), false);
+      if (segmenter) {
+        auto s = segmenter->Run(c->hu);
+        if (!s.ok()) return core::Status(s.status().code(), dir + ": " + s.status().reason());
+        const auto& g = s->lesion_map.size_xyz;
+        cases.back().found = torch::from_blob(s->lesion_map.voxels.data(), {g[2], g[1], g[0]},
+                                              torch::kInt16)  // uint16 reinterpreted
+                                 .to(torch::kInt32)
+                                 .bitwise_and(0xFFFF);
+        std::vector<LesionSample> found = FoundLesions(cases.back(), *c, index, &false_finding);
+        found_lesions += static_cast<int>(found.size());
+        for (std::size_t k = false_finding.size() - found.size(); k < false_finding.size(); ++k) {
+          false_findings += false_finding[k];
+        }
+        lesions.insert(lesions.end(), found.begin(), found.end());
+      }
     }
+  }
+  if (o.progress && o.stage == "classifier") {
+    std::fprintf(stderr,
+                 "\nclassifier samples: %zu truth lesions, %d found by the bundle's lesion stage "
+                 "(%d of them false findings)%s",
+                 lesions.size() - found_lesions, found_lesions, false_findings,
+                 segmenter ? "" : "; lung/lesion stages not trained yet: truth lesions only");
   }
   if (o.progress) std::fputs("\n", stderr);
   report.cases = static_cast<int>(cases.size());
@@ -247,7 +323,8 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
 
   std::unique_ptr<BatchSource> source;
   if (o.stage == "classifier") {
-    auto c = std::make_unique<ClassifierSource>(spec, std::move(cases), lesions, &*net);
+    auto c =
+        std::make_unique<ClassifierSource>(spec, std::move(cases), lesions, false_finding, &*net);
     for (std::size_t k = 0; k < spec.output_classes.size(); ++k) {
       if (spec.output_classes[k] == "covid19_like") c->SetCovidIndex(static_cast<int>(k));
     }
@@ -259,6 +336,10 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {
     // Seeded per epoch, so a resumed run draws what an uninterrupted one would have.
     std::mt19937_64 rng(o.seed * 1000003 + static_cast<std::uint64_t>(epoch));
+    const double lr = EpochLr(o.lr, epoch, o.epochs);
+    for (auto& group : optimizer.param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
     double sum = 0;
     for (int step = 0; step < o.steps_per_epoch; ++step) {
       optimizer.zero_grad();

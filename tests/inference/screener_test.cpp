@@ -113,6 +113,27 @@ TEST_F(ScreenerTest, LesionsClassifiedAndCaseDecided) {
   EXPECT_EQ(s->lesion_map.at(3, 4, 5), 1);
 }
 
+// Training mines the lesion model's findings before there is a classifier: the bundle's
+// classifier entry is still a placeholder then, which a full load refuses.
+TEST_F(ScreenerTest, SegmentationOnlyNeedsNoClassifier) {
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {-100.0f, 100.0f});
+  Rig(dir_.path(), &manifest_, &manifest_.lesion, {-100.0f, 100.0f});
+  std::filesystem::remove(dir_.path() / "classifier.pt");
+  EXPECT_FALSE(Screener::Create(dir_.path(), {}).ok());
+  ScreenerOptions o;
+  o.segmentation_only = true;
+  auto screener = Screener::Create(dir_.path(), o);
+  ASSERT_TRUE(screener.ok()) << screener.status().ToString();
+  Volume ct = Chest(40, 32, 48);
+  core::Result<Screening> s = (*screener)->Run(ct);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->lesions.size(), 1u);
+  EXPECT_DOUBLE_EQ(s->lesions[0].volume_ml, ct.NumVoxels() * ct.VoxelVolumeMl());
+  EXPECT_EQ(s->lesions[0].probability, 0.0);
+  EXPECT_NE(s->verdict, Verdict::kCovid19Likely);
+  EXPECT_EQ(s->lesion_map.at(3, 4, 5), 1);
+}
+
 TEST_F(ScreenerTest, WrongSpacingRefused) {
   auto screener = Load();
   ASSERT_TRUE(screener);

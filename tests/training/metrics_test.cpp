@@ -1,6 +1,7 @@
 // AUC and ROC on hand-checked examples.
 #include <gtest/gtest.h>
 
+#include "ctscreen/imaging/ct_volume.h"
 #include "ctscreen/training/evaluation.h"
 
 namespace ctscreen::training {
@@ -36,6 +37,45 @@ TEST(MetricsTest, SvgAndMarkdownNameTheNumbers) {
   EXPECT_NE(RocSvg(r).find("AUC 0.875"), std::string::npos);
   EXPECT_NE(EvaluationMarkdown(r, "note").find("| case AUC (COVID-19 vs not) | 0.991 | 0.875 |"),
             std::string::npos);
+}
+
+// The analysis writes its masks in the series' slice order; a phantom's truth may run the other
+// way along z. The same voxels stored mirrored must still overlap completely (evaluate once
+// compared them index by index and reported a lung Dice of 0.62 for a perfect segmentation).
+TEST(MetricsTest, CompareMasksFollowsGeometryNotStorageOrder) {
+  imaging::GeometryInfo up;
+  up.size = {4, 3, 5};
+  up.spacing = {1.5, 1.5, 2.5};
+  up.origin = {-10, 20, -100};
+  imaging::GeometryInfo down = up;
+  down.direction[2] = {0, 0, -1};
+  down.origin[2] = up.origin[2] + (up.size[2] - 1) * up.spacing[2];
+  auto truth = imaging::NewLabelImage(up, 0);
+  auto found = imaging::NewLabelImage(down, 0);
+  auto set = [](imaging::LabelImage& image, int x, int y, int z) {
+    image.SetPixel({{x, y, z}}, 1);
+  };
+  // An asymmetric shape in the bottom two slices of the truth, i.e. the top two of `found`.
+  for (int z = 0; z < 2; ++z) {
+    for (int x = 0; x < 3; ++x) {
+      set(*truth, x, 1, z);
+      set(*found, x, 1, up.size[2] - 1 - z);
+    }
+  }
+  auto same = CompareMasks(*truth, *found);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->truth, 6u);
+  EXPECT_EQ(same->found, 6u);
+  EXPECT_EQ(same->both, 6u);
+  EXPECT_DOUBLE_EQ(same->Dice(), 1.0);
+
+  auto twice = CompareMasks(*truth, *truth);  // identical grids: a plain comparison
+  ASSERT_TRUE(twice.ok());
+  EXPECT_DOUBLE_EQ(twice->Dice(), 1.0);
+
+  imaging::GeometryInfo other = up;
+  other.size = {4, 3, 6};
+  EXPECT_FALSE(CompareMasks(*truth, *imaging::NewLabelImage(other, 0)).ok());
 }
 
 }  // namespace

@@ -17,6 +17,10 @@ namespace ctscreen::inference {
 struct ScreenerOptions {
   std::string device = "cpu";
   std::string precision = "auto";  // pipeline.precision
+  // Lungs and lesions only: the classifier stage is neither read nor checked, and Run leaves
+  // every lesion's probability at 0 (so the case is never covid19_likely). For training, which
+  // looks at what the lesion model finds before a classifier exists.
+  bool segmentation_only = false;
 };
 
 class Screener {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ctscreen/core/status.h"
+#include "ctscreen/imaging/ct_volume.h"
 
 namespace ctscreen::training {
 
@@ -50,6 +51,17 @@ struct EvaluationReport {
 };
 
 core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options);
+
+struct MaskOverlap {
+  std::size_t truth = 0, found = 0, both = 0;  // foreground voxels
+  double Dice() const { return truth + found ? 2.0 * both / (truth + found) : 1.0; }
+};
+
+// Foreground overlap of a truth mask with an analysis mask covering the same voxels; the two
+// may store them in different orders (an axis flipped), as a phantom's truth and an analysis
+// written in the series' slice order do. Refused when the grids differ in size.
+core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
+                                       const imaging::LabelImage& found);
 
 // Area under the ROC of SCORES for LABELS (true = positive); ties count a half.
 double Auc(const std::vector<double>& scores, const std::vector<bool>& labels);

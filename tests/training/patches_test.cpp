@@ -1,0 +1,82 @@
+// Sampling of training patches and the classifier's samples from what the lesion model found.
+#include "patches.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace ctscreen::training {
+namespace {
+
+// A lesion drawn first, then its voxel: a 2-voxel lesion is centred on as often as a
+// 1000-voxel one (drawn voxel-uniformly it would be 1 patch in 500), and every draw lands on
+// a voxel of the mask at the right coordinates.
+TEST(PatchesTest, VoxelSamplerDrawsSmallLesionsAsOftenAsLargeOnes) {
+  torch::Tensor mask = torch::zeros({10, 20, 30}, torch::kUInt8);
+  mask.index_put_(
+      {torch::indexing::Slice(0, 10), torch::indexing::Slice(0, 10), torch::indexing::Slice(0, 10)},
+      1);
+  mask.index_put_({7, 15, 25}, 2);
+  mask.index_put_({7, 15, 26}, 2);
+  VoxelSampler sampler(mask, true);
+  ASSERT_FALSE(sampler.empty());
+  EXPECT_EQ(sampler.labels(), 2u);
+  std::mt19937_64 rng(3);
+  std::map<int, int> drawn;
+  for (int k = 0; k < 400; ++k) {
+    Dhw at{-1, -1, -1};
+    ASSERT_TRUE(sampler.AnyLabel(rng, &at));
+    const int label = mask.index({at[0], at[1], at[2]}).item<int>();
+    ASSERT_NE(label, 0) << at[0] << " " << at[1] << " " << at[2];
+    ++drawn[label];
+  }
+  EXPECT_GT(drawn[2], 150);
+  EXPECT_GT(drawn[1], 150);
+  Dhw at;
+  ASSERT_TRUE(sampler.Any(rng, &at));
+  EXPECT_NE(mask.index({at[0], at[1], at[2]}).item<int>(), 0);
+  EXPECT_TRUE(VoxelSampler(torch::zeros({4, 4, 4}, torch::kUInt8), true).empty());
+  EXPECT_FALSE(VoxelSampler(torch::zeros({4, 4, 4}, torch::kUInt8), false).Any(rng, &at));
+}
+
+// The lesion model's findings become classifier samples labelled by the truth under them:
+// on a COVID-19-like lesion positive, on another disease's lesion negative, on no lesion a
+// negative false finding (the hard negatives normal cases need).
+TEST(PatchesTest, FoundLesionsTakeTheClassOfTheTruthUnderThem) {
+  CaseTensors t;
+  t.hu = torch::full({1, 12, 12, 12}, -850.0f);
+  t.lungs = torch::ones({12, 12, 12}, torch::kUInt8);
+  t.lesions = torch::zeros({12, 12, 12}, torch::kUInt8);
+  t.found = torch::zeros({12, 12, 12}, torch::kInt32);
+  using torch::indexing::Slice;
+  t.lesions.index_put_({Slice(0, 4), Slice(0, 4), Slice(0, 4)}, 1);
+  t.lesions.index_put_({Slice(6, 10), Slice(0, 4), Slice(0, 4)}, 2);
+  t.found.index_put_({Slice(1, 3), Slice(1, 3), Slice(1, 3)}, 1);     // on lesion 1
+  t.found.index_put_({Slice(7, 9), Slice(1, 3), Slice(1, 3)}, 2);     // on lesion 2
+  t.found.index_put_({Slice(8, 11), Slice(8, 11), Slice(8, 11)}, 3);  // on nothing
+  TrainingCase c;
+  c.lesion_covid = {{1, true}, {2, false}};
+  std::vector<bool> false_finding;
+  std::vector<LesionSample> s = FoundLesions(t, c, 5, &false_finding);
+  ASSERT_EQ(s.size(), 3u);
+  ASSERT_EQ(false_finding.size(), 3u);
+  EXPECT_TRUE(s[0].covid);
+  EXPECT_FALSE(false_finding[0]);
+  EXPECT_FALSE(s[1].covid);
+  EXPECT_FALSE(false_finding[1]);
+  EXPECT_FALSE(s[2].covid);
+  EXPECT_TRUE(false_finding[2]);
+  for (const LesionSample& l : s) {
+    EXPECT_TRUE(l.found);
+    EXPECT_EQ(l.case_index, 5);
+  }
+  EXPECT_EQ(s[2].min_dhw, (Dhw{8, 8, 8}));
+  EXPECT_EQ(s[2].max_dhw, (Dhw{10, 10, 10}));
+  // The crop's mask channel shows the found component (no truth lesion is there).
+  torch::Tensor crop = LesionCrop(t, s[2], {-1024.0, 350.0}, {8, 8, 8}, nullptr);
+  ASSERT_EQ(crop.sizes(), (std::vector<std::int64_t>{1, 2, 8, 8, 8}));
+  EXPECT_GT(crop.index({0, 1}).sum().item<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace ctscreen::training
