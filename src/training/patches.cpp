@@ -118,6 +118,15 @@ bool VoxelSampler::AnyLabel(std::mt19937_64& rng, Dhw* out) const {
   return true;
 }
 
+// The box (D, H, W, inclusive) of the voxels NZ lists, as nonzero() gives them.
+static void SetExtent(const torch::Tensor& nz, LesionSample* s) {
+  torch::Tensor lo = std::get<0>(nz.min(0)), hi = std::get<0>(nz.max(0));
+  for (int a = 0; a < 3; ++a) {
+    s->min_dhw[a] = lo[a].item<std::int64_t>();
+    s->max_dhw[a] = hi[a].item<std::int64_t>();
+  }
+}
+
 std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& c, int index) {
   std::vector<LesionSample> out;
   for (const auto& [id, covid] : c.lesion_covid) {
@@ -128,11 +137,7 @@ std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& 
     s.case_index = index;
     s.id = id;
     s.covid = covid;
-    torch::Tensor lo = std::get<0>(nz.min(0)), hi = std::get<0>(nz.max(0));
-    for (int a = 0; a < 3; ++a) {
-      s.min_dhw[a] = lo[a].item<std::int64_t>();
-      s.max_dhw[a] = hi[a].item<std::int64_t>();
-    }
+    SetExtent(nz, &s);
     out.push_back(s);
   }
   return out;
@@ -152,11 +157,7 @@ std::vector<LesionSample> FoundLesions(const CaseTensors& t, const TrainingCase&
     s.case_index = index;
     s.id = id;
     s.found = true;
-    torch::Tensor lo = std::get<0>(nz.min(0)), hi = std::get<0>(nz.max(0));
-    for (int a = 0; a < 3; ++a) {
-      s.min_dhw[a] = lo[a].item<std::int64_t>();
-      s.max_dhw[a] = hi[a].item<std::int64_t>();
-    }
+    SetExtent(nz, &s);
     // The truth lesion under most of the component's voxels.
     torch::Tensor under = truth.masked_select(inside);
     under = under.masked_select(under > 0);
