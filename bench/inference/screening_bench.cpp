@@ -413,14 +413,7 @@ json ShippedBundle(const Options& o, const ctscreen::phantom::PhantomCase& study
     ResetPeak();
     for (int r = 0; r <= o.repeat; ++r) {
       t = Clock::now();
-      inf::Volume ct;
-      {
-        c10::InferenceMode guard;
-        ct = ctscreen::testing::ToVolume(
-            ctscreen::testing::ResampleHu(ctscreen::testing::UploadHu(study, g_device),
-                                          study.hu.geometry.spacing, grid),
-            grid);
-      }
+      const inf::Volume ct = ctscreen::testing::ResampledOnDevice(study, g_device, grid);
       const double upload = MsSince(t);
       auto s = (*screener)->Run(ct);
       if (!s.ok()) {
@@ -542,14 +535,7 @@ class StudyRunner : public ctscreen::jobs::JobRunner {
     }
     const auto& study = studies_[static_cast<std::size_t>(job.id) % studies_.size()];
     const std::array<double, 3> grid = pool_.manifest().lung.input_spacing_xyz;
-    inf::Volume ct;
-    {
-      c10::InferenceMode guard;
-      ct = ctscreen::testing::ToVolume(
-          ctscreen::testing::ResampleHu(ctscreen::testing::UploadHu(study, g_device),
-                                        study.hu.geometry.spacing, grid),
-          grid);
-    }
+    const inf::Volume ct = ctscreen::testing::ResampledOnDevice(study, g_device, grid);
     auto s = (*screener)->Run(ct);
     if (!s.ok()) {
       outcome.reason = s.status().reason();

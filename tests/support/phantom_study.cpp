@@ -54,10 +54,16 @@ torch::Tensor ResampleHu(const torch::Tensor& hu, const std::array<double, 3>& f
                                 .align_corners(false));
 }
 
+inference::Volume ResampledOnDevice(const phantom::PhantomCase& c, const torch::Device& device,
+                                    const std::array<double, 3>& spacing_xyz) {
+  c10::InferenceMode guard;
+  return ToVolume(ResampleHu(UploadHu(c, device), c.hu.geometry.spacing, spacing_xyz), spacing_xyz);
+}
+
 StudyOnGrid PhantomOnGrid(const phantom::PhantomCase& c, const std::array<double, 3>& spacing_xyz) {
   const std::array<double, 3> from = c.hu.geometry.spacing;
   StudyOnGrid study;
-  study.ct = ToVolume(ResampleHu(UploadHu(c, torch::kCPU), from, spacing_xyz), spacing_xyz);
+  study.ct = ResampledOnDevice(c, torch::kCPU, spacing_xyz);
   for (auto [labels, out] : {std::pair{&c.lungs, &study.lungs}, {&c.lesions, &study.lesions}}) {
     torch::Tensor t = LabelsAsTensor(*labels);
     *out = ToMask(F::interpolate(t, F::InterpolateFuncOptions()

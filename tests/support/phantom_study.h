@@ -26,6 +26,11 @@ torch::Tensor UploadHu(const phantom::PhantomCase& c, const torch::Device& devic
 torch::Tensor ResampleHu(const torch::Tensor& hu, const std::array<double, 3>& from_xyz,
                          const std::array<double, 3>& to_xyz);
 
+// CASE's CT, uploaded to DEVICE, resampled there to SPACING_XYZ and handed back as the host
+// Volume a Screener takes: the decoded volume's way to the model input on the GPU machine.
+inference::Volume ResampledOnDevice(const phantom::PhantomCase& c, const torch::Device& device,
+                                    const std::array<double, 3>& spacing_xyz);
+
 // CASE on a grid of SPACING_XYZ, CT and masks (computed on the CPU).
 StudyOnGrid PhantomOnGrid(const phantom::PhantomCase& c, const std::array<double, 3>& spacing_xyz);
 
