@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: ctscreen train --data DIR --stage lung|lesion|classifier --out BUNDLE_DIR\n"
     "                      [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N]\n"
-    "                      [--max-cases N] [--resume] [--quiet]\n"
+    "                      [--max-cases N] [--resume] [--init-from BUNDLE] [--quiet]\n"
     "\n"
     "Trains one stage of a model bundle on phantom cases (DIR/<case>/ from `ctscreen phantom`):\n"
     "the CT is resampled to the bundle's spacing as analyze does it, the truth masks with it.\n"
@@ -21,7 +21,8 @@ constexpr const char* kUsage =
     "--resume continues from it. At the end BUNDLE_DIR/<stage>.pt is written and its sha256\n"
     "entered into BUNDLE_DIR/manifest.json (created with the small demo layout if absent).\n"
     "  --epochs N   default 10        --steps N  steps per epoch, default 40\n"
-    "  --batch N    segmentation patches per step, default 2\n";
+    "  --batch N    segmentation patches per step, default 2\n"
+    "  --init-from BUNDLE  start from that bundle's weights of the stage (fine-tuning)\n";
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "ctscreen train: %s\n\n%s", message.c_str(), kUsage);
@@ -76,6 +77,9 @@ int RunTrain(int argc, char** argv) {
       if (*end != '\0' || !(o.lr > 0 && o.lr < 1)) return UsageError("--lr must be in (0, 1)");
     } else if (arg == "--resume") {
       o.resume = true;
+    } else if (arg == "--init-from") {
+      if (!value()) return UsageError("--init-from needs a bundle folder");
+      o.init_from = v;
     } else if (arg == "--quiet") {
       o.progress = false;
     } else {

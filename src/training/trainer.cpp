@@ -196,6 +196,23 @@ std::unique_ptr<inference::Screener> SegmentationOf(const fs::path& out,
   return screener.ok() ? std::move(*screener) : nullptr;
 }
 
+// The weights of STAGE's namesake in another bundle, which must have the same architecture:
+// its file is checked against that bundle's manifest as a screener would.
+core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec& stage,
+                      inference::nn::NativeNet* net) {
+  auto other = inference::ReadManifest(bundle_dir);
+  if (!other.ok()) return other.status();
+  const inference::StageSpec& from = StageOf(*other, stage.name);
+  // Widths and depths are checked by LoadNativeWeights (names and shapes of every tensor).
+  if (from.architecture != stage.architecture) {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        bundle_dir + ": its " + stage.name + " stage is a different " +
+                            "architecture (" + from.architecture + "); cannot start from it");
+  }
+  if (core::Status st = inference::VerifyStageFile(bundle_dir, from); !st.ok()) return st;
+  return inference::nn::LoadNativeWeights(fs::path(bundle_dir) / from.file, net);
+}
+
 // Cosine decay from LR at the first epoch to LR / 20 at the last, by epoch, so that a resumed
 // run follows the same schedule as an uninterrupted one.
 double EpochLr(double lr, int epoch, int epochs) {
@@ -288,6 +305,9 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   torch::manual_seed(o.seed);
   auto net = inference::nn::BuildNativeNet(spec);
   if (!net.ok()) return net.status();
+  if (!o.init_from.empty()) {
+    if (core::Status st = InitFrom(o.init_from, spec, &*net); !st.ok()) return st;
+  }
   net->module->train();
   torch::optim::Adam optimizer(net->module->parameters(),
                                torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));

@@ -87,6 +87,33 @@ TEST_F(TrainTest, ResumeContinuesAfterTheLastCheckpoint) {
   EXPECT_GT(report->samples, 0);
 }
 
+TEST_F(TrainTest, InitFromStartsFromAnotherBundlesWeights) {
+  const fs::path first = root_ / "bundle_first";
+  TrainOptions o = Options("lung", first);
+  o.epochs = 2;
+  auto scratch = TrainStage(o);
+  ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
+
+  // Same seed, so epoch 1 draws the same batches: only the starting weights differ.
+  TrainOptions tuned = Options("lung", root_ / "bundle_tuned");
+  tuned.epochs = 1;
+  tuned.init_from = first.string();
+  auto report = TrainStage(tuned);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_LT(report->epoch_loss.front(), scratch->epoch_loss.front());
+
+  // Its lesion stage was never trained: nothing to start from.
+  tuned = Options("lesion", root_ / "bundle_tuned_lesion");
+  tuned.init_from = first.string();
+  auto untrained = TrainStage(tuned);
+  ASSERT_FALSE(untrained.ok());
+  // A different width: refused, not loaded half.
+  tuned = Options("lung", root_ / "bundle_wider");
+  tuned.manifest->lung.params.base_width = 8;
+  tuned.init_from = first.string();
+  EXPECT_FALSE(TrainStage(tuned).ok());
+}
+
 TEST_F(TrainTest, RefusesAnUnknownStageAndAnEmptyFolder) {
   TrainOptions o = Options("heart", root_ / "x");
   EXPECT_FALSE(TrainStage(o).ok());

@@ -24,6 +24,9 @@ struct TrainOptions {
   double lr = 1e-4;    // Adam, as the seed method
   double weight_decay = 5e-4;
   bool resume = false;  // continue from out_dir/checkpoints/<stage>.* when they exist
+  // Start from this bundle's weights of the same stage (sha256 checked, same architecture)
+  // instead of random ones: fine-tuning a shipped bundle. Empty: from scratch.
+  std::string init_from;
   std::uint64_t seed = 1;
   int max_cases = 0;     // 0: all cases found
   bool progress = true;  // progress bar with the running loss on stderr
