@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "ctscreen/core/config.h"
+#include "ctscreen/inference/device.h"
 #include "ctscreen/pipeline/analysis.h"
 
 namespace ctscreen::app {
@@ -20,7 +21,8 @@ constexpr const char* kUsage =
     "the verdict, per-lesion volumes and centroids (patient mm) and per-stage timings.\n"
     "  --bundle DIR        model bundle (default: pipeline.bundle, models/default)\n"
     "  --masks             also write DIR/lungs.nrrd and DIR/lesions.nrrd on the CT's own grid\n"
-    "  --device DEV        cpu (default: the first of pipeline.devices) or cuda:N\n"
+    "  --device DEV        cpu (default: the first of pipeline.devices) or cuda:N;\n"
+    "                      on cpu it uses pipeline.cpu_threads threads (0: one per core)\n"
     "  --stop-after preprocess  write DIR/preprocessed_lung.nrrd, preprocessed_lesion.nrrd\n"
     "                      (lung crop, 1 x 1 x 2.5 mm, windowed to [0, 1]) instead of a verdict\n"
     "  --lungs MASK.nrrd   with preprocess: lung mask for the crop (e.g. a phantom's\n"
@@ -96,6 +98,9 @@ int RunAnalyze(int argc, char** argv) {
                             : config->pipeline.devices.empty() ? "cpu"
                                                                : config->pipeline.devices.front();
   options.screener.precision = config->pipeline.precision;
+  // As the server's CPU worker; 0 leaves LibTorch's own choice (one per core, or
+  // OMP_NUM_THREADS when set), which the benchmarks rely on.
+  if (config->pipeline.cpu_threads > 0) inference::SetCpuThreads(config->pipeline.cpu_threads);
 
   const pipeline::AnalysisReport report = pipeline::RunAnalysis(options);
   if (report.status.ok() && options.stop_after == "infer") {
