@@ -130,4 +130,59 @@ Mask KeepLargestComponents(const Mask& mask, int max_count, double min_fraction)
   return out;
 }
 
+Mask LesionsInLungs(const LabelMap& labels, const std::vector<Component>& components,
+                    const Mask& lungs, double whole_fraction) {
+  std::vector<std::int64_t> inside(components.size() + 1, 0);
+  for (std::size_t i = 0; i < labels.voxels.size(); ++i) {
+    if (labels.voxels[i] && lungs.voxels[i]) ++inside[labels.voxels[i]];
+  }
+  std::vector<bool> whole(inside.size(), false);
+  for (const Component& c : components) {
+    whole[c.label] = c.voxels > 0 && inside[c.label] >= whole_fraction * c.voxels;
+  }
+  Mask out = LikeGrid<std::uint8_t>(labels);
+  for (std::size_t i = 0; i < labels.voxels.size(); ++i) {
+    const std::uint16_t l = labels.voxels[i];
+    out.voxels[i] = l && (whole[l] || lungs.voxels[i]) ? 1 : 0;
+  }
+  return out;
+}
+
+Mask FillAxialHoles(const Mask& mask) {
+  const int nx = mask.size_xyz[0], ny = mask.size_xyz[1], nz = mask.size_xyz[2];
+  Mask out = mask;
+  std::vector<std::uint8_t> outside(static_cast<std::size_t>(nx) * ny);
+  std::vector<int> stack;
+  for (int z = 0; z < nz; ++z) {
+    const std::uint8_t* slice = mask.voxels.data() + mask.Index(0, 0, z);
+    std::fill(outside.begin(), outside.end(), 0);
+    auto seed = [&](int x, int y) {
+      const int i = y * nx + x;
+      if (slice[i] || outside[i]) return;
+      outside[i] = 1;
+      stack.push_back(i);
+    };
+    for (int x = 0; x < nx; ++x) {
+      seed(x, 0);
+      seed(x, ny - 1);
+    }
+    for (int y = 0; y < ny; ++y) {
+      seed(0, y);
+      seed(nx - 1, y);
+    }
+    while (!stack.empty()) {
+      const int i = stack.back();
+      stack.pop_back();
+      const int x = i % nx, y = i / nx;
+      if (x > 0) seed(x - 1, y);
+      if (x + 1 < nx) seed(x + 1, y);
+      if (y > 0) seed(x, y - 1);
+      if (y + 1 < ny) seed(x, y + 1);
+    }
+    std::uint8_t* filled = out.voxels.data() + out.Index(0, 0, z);
+    for (std::size_t i = 0; i < outside.size(); ++i) filled[i] = outside[i] ? 0 : 1;
+  }
+  return out;
+}
+
 }  // namespace ctscreen::inference

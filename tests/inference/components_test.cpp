@@ -65,5 +65,46 @@ TEST(ComponentsTest, KeepLargestDropsSpecks) {
   EXPECT_EQ(one.at(15, 5, 2), 0);
 }
 
+TEST(ComponentsTest, KeepsOpacitiesWholeAndClipsWhatOnlyBordersTheLungs) {
+  Mask lungs = Empty(30, 10, 4);
+  Fill(lungs, {0, 0, 0}, {9, 9, 3});
+  Mask found = Empty(30, 10, 4);
+  Fill(found, {8, 2, 0}, {12, 6, 3});   // 100 voxels, 40 % in the lungs: kept whole
+  Fill(found, {4, 4, 1}, {5, 5, 2});    // inside the lungs: kept
+  Fill(found, {9, 8, 0}, {29, 9, 3});   // 168 voxels, 8 in the lungs (5 %): clipped to those
+  Fill(found, {20, 0, 0}, {25, 5, 3});  // away from the lungs: gone
+  std::vector<Component> components;
+  LabelMap labels = LabelComponents(found, 1, &components);
+  Mask kept = LesionsInLungs(labels, components, lungs, 0.1);
+  EXPECT_EQ(kept.at(12, 6, 3), 1);  // the outside part of the opacity
+  EXPECT_EQ(kept.at(5, 5, 2), 1);
+  EXPECT_EQ(kept.at(9, 9, 2), 1);   // the clipped one's part inside
+  EXPECT_EQ(kept.at(15, 9, 2), 0);  // and not its part outside
+  EXPECT_EQ(kept.at(22, 2, 2), 0);
+  std::vector<Component> lesions;
+  LabelComponents(kept, 1, &lesions);
+  ASSERT_EQ(lesions.size(), 3u);
+  EXPECT_EQ(lesions[0].voxels, 100);
+}
+
+TEST(ComponentsTest, FillsWhatTheLungsEncloseInEachSlice) {
+  Mask m = Empty(12, 12, 2);
+  Fill(m, {1, 1, 0}, {8, 8, 0});
+  for (int y = 3; y <= 5; ++y)
+    for (int x = 3; x <= 5; ++x) m.at(x, y, 0) = 0;  // a hole (a vessel, a nodule)
+  for (int y = 0; y < 12; ++y) m.at(4, y, 0) = 0;    // no: a cleft open to the border
+  Fill(m, {1, 1, 1}, {8, 8, 1});
+  for (int y = 3; y <= 5; ++y)
+    for (int x = 3; x <= 5; ++x) m.at(x, y, 1) = 0;
+  Mask filled = FillAxialHoles(m);
+  EXPECT_EQ(filled.at(4, 4, 1), 1);  // enclosed: filled
+  EXPECT_EQ(filled.at(3, 3, 1), 1);
+  EXPECT_EQ(filled.at(4, 4, 0), 0);  // reaches the border through the cleft: stays
+  EXPECT_EQ(filled.at(3, 4, 0), 0);
+  EXPECT_EQ(filled.at(0, 0, 1), 0);  // outside stays outside
+  EXPECT_EQ(filled.at(10, 10, 0), 0);
+  EXPECT_EQ(filled.at(2, 2, 0), 1);  // the mask itself stays
+}
+
 }  // namespace
 }  // namespace ctscreen::inference

@@ -27,4 +27,16 @@ LabelMap LabelComponents(const Mask& mask, std::int64_t min_voxels,
 // MIN_FRACTION of the largest: the two lungs stay, specks of misclassified bowel gas go.
 Mask KeepLargestComponents(const Mask& mask, int max_count, double min_fraction);
 
+// The lesion voxels of LABELS (from LabelComponents, with COMPONENTS) that count as lung
+// disease: a component at least WHOLE_FRACTION inside LUNGS stays whole, of any other only
+// its voxels inside LUNGS stay. A lung model may leave the denser part of an opacity out of
+// the lungs, and clipping it would halve the lesion; a component barely touching the lungs is
+// chest wall or mediastinum the lesion model mistook, and only its part inside counts.
+Mask LesionsInLungs(const LabelMap& labels, const std::vector<Component>& components,
+                    const Mask& lungs, double whole_fraction);
+
+// Fills, slice by slice along z, the background the slice's border cannot reach (in-plane
+// face connectivity): vessels and nodules enclosed by lung become lung, as a lung mask means.
+Mask FillAxialHoles(const Mask& mask);
+
 }  // namespace ctscreen::inference
