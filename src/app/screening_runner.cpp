@@ -90,8 +90,10 @@ core::Result<std::unique_ptr<ScreeningRunner>> ScreeningRunner::Create(const cor
   const std::string manifest = config.pipeline.bundle + "/manifest.json";
   if (!fs::exists(manifest)) {
     return core::Status(core::ErrorCode::kInvalidConfig,
-                        "no model bundle at " + config.pipeline.bundle + " (" + manifest +
-                            " is missing); check pipeline.bundle");
+                        "no model bundle at " + config.pipeline.bundle + " (" +
+                            fs::absolute(manifest).string() +
+                            " is missing); check pipeline.bundle, which is relative to the "
+                            "folder ctscreen was started in");
   }
   auto runner = std::make_unique<PipelineRunner>(config);
   if (auto s = runner->Load(); !s.ok()) return s;
