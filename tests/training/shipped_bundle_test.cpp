@@ -17,13 +17,14 @@ namespace {
 namespace fs = std::filesystem;
 
 // Measured on this set when the bundle was trained (models/default/README.md): lung Dice
-// 0.907, lesion Dice 0.327 (mean over the two cases with lesions: COVID-19 0.655, the
+// 0.912, lesion Dice 0.372 (mean over the two cases with lesions: COVID-19 0.744, the
 // consolidation 0.000), AUC 1.000, sensitivity 1.000 (1 of 1), specificity 1.000 (2 of 2; the
-// pneumonia case at 0.001, the normal case without lesions, the COVID-19 case 0.998). The
-// floors are those, rounded down: far from the seed paper's lesion Dice 0.754, they are what
-// this bundle achieved, so a worse retraining fails here.
+// pneumonia and the normal case without lesions, the COVID-19 case 0.999). The floors are
+// those less about 0.01 for floating-point differences between machines and thread counts:
+// far from the seed paper's lesion Dice 0.754, they are what this bundle achieved, so a worse
+// retraining fails here.
 constexpr double kLungDiceFloor = 0.90;
-constexpr double kLesionDiceFloor = 0.32;
+constexpr double kLesionDiceFloor = 0.36;
 constexpr double kAucFloor = 0.99;
 constexpr double kSensitivityFloor = 1.0;
 constexpr double kSpecificityFloor = 1.0;
