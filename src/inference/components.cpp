@@ -150,7 +150,7 @@ Mask LesionsInLungs(const LabelMap& labels, const std::vector<Component>& compon
 
 Mask FillAxialHoles(const Mask& mask) {
   const int nx = mask.size_xyz[0], ny = mask.size_xyz[1], nz = mask.size_xyz[2];
-  Mask out = mask;
+  Mask out = LikeGrid<std::uint8_t>(mask);  // every voxel is written below
   std::vector<std::uint8_t> outside(static_cast<std::size_t>(nx) * ny);
   std::vector<int> stack;
   for (int z = 0; z < nz; ++z) {

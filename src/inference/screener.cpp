@@ -62,6 +62,12 @@ void CopyInto(const torch::Tensor& t, std::vector<std::uint8_t>* out) {
   std::memcpy(out->data(), t.data_ptr<std::uint8_t>(), out->size());
 }
 
+double VolumeMl(const Mask& mask) {
+  std::int64_t voxels = 0;
+  for (std::uint8_t v : mask.voxels) voxels += v;
+  return voxels * mask.VoxelVolumeMl();
+}
+
 struct Box {
   std::array<int, 3> lo, hi;  // x, y, z; hi exclusive
 };
@@ -219,14 +225,13 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   Mask boxed, boxed_lungs;
   boxed.size_xyz = {cx, cy, box.hi[2] - box.lo[2]};
   boxed.spacing_xyz = lungs.spacing_xyz;
-  boxed.voxels.resize(boxed.NumVoxels());
   boxed_lungs = boxed;
+  boxed.voxels.assign(crop, crop + boxed.NumVoxels());  // Foreground is 0/1 already
+  boxed_lungs.voxels.resize(boxed.NumVoxels());
   for (int z = box.lo[2]; z < box.hi[2]; ++z) {
     for (int y = box.lo[1]; y < box.hi[1]; ++y) {
       for (int x = box.lo[0]; x < box.hi[0]; ++x) {
-        const std::size_t c = boxed.Index(x - box.lo[0], y - box.lo[1], z - box.lo[2]);
-        boxed.voxels[c] = crop[c] ? 1 : 0;
-        boxed_lungs.voxels[c] = lungs.at(x, y, z);
+        boxed_lungs.at(x - box.lo[0], y - box.lo[1], z - box.lo[2]) = lungs.at(x, y, z);
       }
     }
   }
@@ -325,9 +330,7 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
 
     Clock::time_point t = Clock::now();
     result.lung_mask = impl.SegmentLungs(hu, ct);
-    std::int64_t lung_voxels = 0;
-    for (std::uint8_t v : result.lung_mask.voxels) lung_voxels += v;
-    result.lung_volume_ml = lung_voxels * ct.VoxelVolumeMl();
+    result.lung_volume_ml = VolumeMl(result.lung_mask);
     result.timings_ms.lung_seg = MsSince(t);
 
     std::vector<Component> components;
@@ -341,9 +344,7 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
         if (result.lesion_map.voxels[i]) result.lung_mask.voxels[i] = 1;
       }
       result.lung_mask = FillAxialHoles(result.lung_mask);
-      lung_voxels = 0;
-      for (std::uint8_t v : result.lung_mask.voxels) lung_voxels += v;
-      result.lung_volume_ml = lung_voxels * ct.VoxelVolumeMl();
+      result.lung_volume_ml = VolumeMl(result.lung_mask);
       result.timings_ms.lesion_seg = MsSince(t);
       t = Clock::now();
       std::vector<double> probabilities(components.size(), 0.0);
