@@ -185,4 +185,10 @@ Mask FillAxialHoles(const Mask& mask) {
   return out;
 }
 
+Mask BodyMask(const Volume& ct, float body_hu) {
+  Mask dense = LikeGrid<std::uint8_t>(ct);
+  for (std::size_t i = 0; i < ct.voxels.size(); ++i) dense.voxels[i] = ct.voxels[i] > body_hu;
+  return FillAxialHoles(KeepLargestComponents(dense, 1, 0.0));
+}
+
 }  // namespace ctscreen::inference

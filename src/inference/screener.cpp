@@ -188,6 +188,12 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
       WindowOptions(s));
   Mask raw = LikeGrid<std::uint8_t>(ct);
   CopyInto(Foreground(logits), &raw.voxels);
+  // Lungs are inside the body. The lung model normalises each patch, and a patch of nothing
+  // but air outside a patient (a wide field of view without a circular reconstruction
+  // border) becomes noise it took for lung: as one large component it then displaced a
+  // whole lung below.
+  const Mask body = BodyMask(ct);
+  for (std::size_t i = 0; i < raw.voxels.size(); ++i) raw.voxels[i] &= body.voxels[i];
   // Two lungs, possibly joined at the carina; fragments under a tenth of the largest are
   // misclassified gas (bowel, trachea outside the chest).
   return KeepLargestComponents(raw, 2, 0.1);
@@ -220,7 +226,8 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
 
   // Only lung disease goes on (the seed method): LesionsInLungs keeps an opacity whole when a
   // fair part of it is in the lungs (a lung model may leave its denser part out), and only the
-  // part inside the lungs of what merely borders them (chest wall, mediastinum).
+  // part inside the lungs of what merely borders them (chest wall, mediastinum). The lungs
+  // with their axial holes filled: a solid nodule is a hole in the lung model's mask.
   // Components are found within the lung box (a quarter of a chest CT's voxels), then placed.
   Mask boxed, boxed_lungs;
   boxed.size_xyz = {cx, cy, box.hi[2] - box.lo[2]};
@@ -237,7 +244,8 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   }
   std::vector<Component> found;
   const LabelMap found_labels = LabelComponents(boxed, 1, &found);
-  const Mask in_lungs = LesionsInLungs(found_labels, found, boxed_lungs, kWholeLesionFraction);
+  const Mask in_lungs =
+      LesionsInLungs(found_labels, found, FillAxialHoles(boxed_lungs), kWholeLesionFraction);
   const auto min_voxels =
       static_cast<std::int64_t>(std::ceil(manifest.min_lesion_volume_ml / lungs.VoxelVolumeMl()));
   LabelMap boxed_labels = LabelComponents(in_lungs, min_voxels, lesions);

@@ -106,5 +106,30 @@ TEST(ComponentsTest, FillsWhatTheLungsEncloseInEachSlice) {
   EXPECT_EQ(filled.at(2, 2, 0), 1);  // the mask itself stays
 }
 
+TEST(ComponentsTest, BodyHoldsTheLungsButNotTheAirAroundItOrTheTable) {
+  Volume ct;
+  ct.size_xyz = {40, 40, 3};
+  ct.voxels.assign(ct.NumVoxels(), -1000.0F);
+  for (int z = 0; z < 3; ++z) {
+    for (int y = 0; y < 40; ++y) {
+      for (int x = 0; x < 40; ++x) {
+        const float dx = (x - 20) / 16.0F, dy = (y - 18) / 12.0F;
+        if (dx * dx + dy * dy <= 1) ct.at(x, y, z) = 40;                      // the body
+        if (x >= 8 && x <= 16 && y >= 14 && y <= 22) ct.at(x, y, z) = -850;   // a lung
+        if (x >= 24 && x <= 32 && y >= 14 && y <= 22) ct.at(x, y, z) = -850;  // the other
+        if (y == 36) ct.at(x, y, z) = 200;                                    // the table
+      }
+    }
+    ct.at(1, 1, z) = -870;  // air outside with a lung's density (noise, a blanket's fold)
+  }
+  const Mask body = BodyMask(ct);
+  EXPECT_EQ(body.at(12, 18, 1), 1);  // lungs inside
+  EXPECT_EQ(body.at(28, 18, 2), 1);
+  EXPECT_EQ(body.at(20, 18, 0), 1);  // soft tissue
+  EXPECT_EQ(body.at(1, 1, 1), 0);    // air around the patient
+  EXPECT_EQ(body.at(20, 36, 1), 0);  // the table: a smaller component
+  EXPECT_EQ(body.at(20, 33, 1), 0);  // between table and body
+}
+
 }  // namespace
 }  // namespace ctscreen::inference

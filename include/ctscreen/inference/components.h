@@ -39,4 +39,10 @@ Mask LesionsInLungs(const LabelMap& labels, const std::vector<Component>& compon
 // face connectivity): vessels and nodules enclosed by lung become lung, as a lung mask means.
 Mask FillAxialHoles(const Mask& mask);
 
+// What the patient's body holds: the largest connected region of CT denser than BODY_HU,
+// with its axial holes filled (so the lungs and airways are in it, the air around the patient,
+// the table and the blankets are not). Lungs can only be in it: an air-only patch at the edge
+// of a wide field of view looks like lung to a model that normalises each patch.
+Mask BodyMask(const Volume& ct, float body_hu = -400.0F);
+
 }  // namespace ctscreen::inference
