@@ -16,6 +16,7 @@
 #include "ctscreen/inference/nn/unetpp3d.h"
 #include "ctscreen/inference/screener.h"
 #include "ctscreen/training/train.h"
+#include "losses.h"
 #include "patches.h"
 
 namespace ctscreen::training {
@@ -23,16 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// Cross-entropy plus soft Dice of the foreground: Dice keeps small lesions from drowning in
-// background voxels, cross-entropy keeps the gradients sane early on.
-torch::Tensor SegmentationLoss(const torch::Tensor& logits, const torch::Tensor& target) {
-  torch::Tensor ce = torch::nn::functional::cross_entropy(logits, target);
-  torch::Tensor p = torch::softmax(logits, 1).select(1, 1);
-  torch::Tensor t = (target == 1).to(torch::kFloat);
-  torch::Tensor dice = (2 * (p * t).sum() + 1) / (p.sum() + t.sum() + 1);
-  return ce + (1 - dice);
-}
 
 void DrawProgress(const std::string& stage, int epoch, int epochs, int step, int steps,
                   double loss) {
