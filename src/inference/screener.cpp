@@ -195,8 +195,9 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
   const Mask body = BodyMask(ct);
   for (std::size_t i = 0; i < raw.voxels.size(); ++i) raw.voxels[i] &= body.voxels[i];
   // Two lungs, possibly joined at the carina; fragments under a tenth of the largest are
-  // misclassified gas (bowel, trachea outside the chest).
-  return KeepLargestComponents(raw, 2, 0.1);
+  // misclassified gas (bowel, trachea outside the chest). What they enclose in a slice
+  // (vessels, solid nodules the model left out) is lung, as a lung mask means.
+  return FillAxialHoles(KeepLargestComponents(raw, 2, 0.1));
 }
 
 LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lungs,
@@ -226,8 +227,8 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
 
   // Only lung disease goes on (the seed method): LesionsInLungs keeps an opacity whole when a
   // fair part of it is in the lungs (a lung model may leave its denser part out), and only the
-  // part inside the lungs of what merely borders them (chest wall, mediastinum). The lungs
-  // with their axial holes filled: a solid nodule is a hole in the lung model's mask.
+  // part inside the lungs of what merely borders them (chest wall, mediastinum). LUNGS hold
+  // what they enclose (SegmentLungs): a solid nodule counts as inside.
   // Components are found within the lung box (a quarter of a chest CT's voxels), then placed.
   Mask boxed, boxed_lungs;
   boxed.size_xyz = {cx, cy, box.hi[2] - box.lo[2]};
@@ -244,8 +245,7 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   }
   std::vector<Component> found;
   const LabelMap found_labels = LabelComponents(boxed, 1, &found);
-  const Mask in_lungs =
-      LesionsInLungs(found_labels, found, FillAxialHoles(boxed_lungs), kWholeLesionFraction);
+  const Mask in_lungs = LesionsInLungs(found_labels, found, boxed_lungs, kWholeLesionFraction);
   const auto min_voxels =
       static_cast<std::int64_t>(std::ceil(manifest.min_lesion_volume_ml / lungs.VoxelVolumeMl()));
   LabelMap boxed_labels = LabelComponents(in_lungs, min_voxels, lesions);
@@ -346,8 +346,8 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
     if (result.lung_volume_ml >= m.min_lung_volume_ml) {
       t = Clock::now();
       result.lesion_map = impl.SegmentLesions(hu, result.lung_mask, &components);
-      // Diseased lung is lung: the mask the radiologist sees holds the lesions and what the
-      // lungs enclose (vessels, small nodules), as the seed method's lung masks did.
+      // Diseased lung is lung: the mask the radiologist sees holds the lesions, and what lungs
+      // and lesions enclose together, as the seed method's lung masks did.
       for (std::size_t i = 0; i < result.lung_mask.voxels.size(); ++i) {
         if (result.lesion_map.voxels[i]) result.lung_mask.voxels[i] = 1;
       }
