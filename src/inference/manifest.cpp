@@ -125,7 +125,7 @@ class Reader {
 void ReadParams(Reader& r, const json& o, const std::string& path, const std::string& arch,
                 ModelParams* p) {
   std::set<std::string> allowed = {"in_channels", "base_width", "depth"};
-  if (arch == "unet3d" || arch == "unetpp3d") allowed.insert({"max_width", "norm"});
+  if (arch == "unet3d" || arch == "unetpp3d") allowed.insert({"max_width", "norm", "stem_norm"});
   if (arch == "unetpp3d") allowed.insert("deep_supervision");
   if (!r.Object(o, path, allowed, {})) return;
   r.Int(o, path, "in_channels", 1, 16, &p->in_channels);
@@ -144,11 +144,14 @@ void ReadParams(Reader& r, const json& o, const std::string& path, const std::st
   if (p->norm != "instance" && p->norm != "batch") {
     r.Fail(path + ".norm", "is '" + p->norm + "'; allowed: instance, batch");
   }
-  if (o.contains("deep_supervision")) {
-    if (!o["deep_supervision"].is_boolean()) {
-      r.Fail(path + ".deep_supervision", "must be true or false");
+  for (const auto& [key, value] :
+       {std::pair<const char*, bool*>{"deep_supervision", &p->deep_supervision},
+        {"stem_norm", &p->stem_norm}}) {
+    if (!o.contains(key)) continue;
+    if (!o[key].is_boolean()) {
+      r.Fail(path + "." + key, "must be true or false");
     } else {
-      p->deep_supervision = o["deep_supervision"].get<bool>();
+      *value = o[key].get<bool>();
     }
   }
 }
@@ -243,6 +246,8 @@ json StageToJson(const StageSpec& s) {
   if (s.architecture != "resnet3d") {
     params["max_width"] = s.params.max_width;
     params["norm"] = s.params.norm;
+    // Written only when it differs, so bundles made before it existed read back unchanged.
+    if (!s.params.stem_norm) params["stem_norm"] = false;
   }
   if (s.architecture == "unetpp3d") params["deep_supervision"] = s.params.deep_supervision;
   json j = {{"format", s.format == ModelFormat::kNative ? "native" : "torchscript"},

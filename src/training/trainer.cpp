@@ -188,20 +188,29 @@ std::unique_ptr<inference::Screener> SegmentationOf(const fs::path& out,
 }
 
 // The weights of STAGE's namesake in another bundle, which must have the same architecture:
-// its file is checked against that bundle's manifest as a screener would.
+// its file is checked against that bundle's manifest as a screener would. With the same
+// parameters every tensor must fit; with others (a changed stem, say) the tensors that still
+// fit are taken and the rest start fresh, listed in FRESH.
 core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec& stage,
-                      inference::nn::NativeNet* net) {
+                      inference::nn::NativeNet* net, std::vector<std::string>* fresh) {
   auto other = inference::ReadManifest(bundle_dir);
   if (!other.ok()) return other.status();
   const inference::StageSpec& from = StageOf(*other, stage.name);
-  // Widths and depths are checked by LoadNativeWeights (names and shapes of every tensor).
   if (from.architecture != stage.architecture) {
     return core::Status(core::ErrorCode::kInvalidArgument,
                         bundle_dir + ": its " + stage.name + " stage is a different " +
                             "architecture (" + from.architecture + "); cannot start from it");
   }
   if (core::Status st = inference::VerifyStageFile(bundle_dir, from); !st.ok()) return st;
-  return inference::nn::LoadNativeWeights(fs::path(bundle_dir) / from.file, net);
+  const fs::path file = fs::path(bundle_dir) / from.file;
+  const inference::ModelParams &a = from.params, &b = stage.params;
+  if (a.in_channels == b.in_channels && a.base_width == b.base_width && a.depth == b.depth &&
+      a.max_width == b.max_width && a.norm == b.norm && a.deep_supervision == b.deep_supervision &&
+      a.stem_norm == b.stem_norm) {
+    // Widths and depths are checked by LoadNativeWeights (names and shapes of every tensor).
+    return inference::nn::LoadNativeWeights(file, net);
+  }
+  return inference::nn::LoadMatchingWeights(file, net, fresh);
 }
 
 // Cosine decay from LR at the first epoch to LR / 20 at the last, by epoch, so that a resumed
@@ -297,7 +306,14 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   auto net = inference::nn::BuildNativeNet(spec);
   if (!net.ok()) return net.status();
   if (!o.init_from.empty()) {
-    if (core::Status st = InitFrom(o.init_from, spec, &*net); !st.ok()) return st;
+    if (core::Status st = InitFrom(o.init_from, spec, &*net, &report.fresh_tensors); !st.ok()) {
+      return st;
+    }
+    if (o.progress && !report.fresh_tensors.empty()) {
+      std::fprintf(stderr, "%zu tensors do not fit %s's and start fresh, the first: %s\n",
+                   report.fresh_tensors.size(), o.init_from.c_str(),
+                   report.fresh_tensors.front().c_str());
+    }
   }
   net->module->train();
   torch::optim::Adam optimizer(net->module->parameters(),

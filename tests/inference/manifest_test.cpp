@@ -36,6 +36,24 @@ TEST(ManifestTest, RoundTrip) {
   EXPECT_EQ(ManifestToJson(*m), Valid().dump(2) + "\n");
 }
 
+TEST(ManifestTest, StemNormReadAndWrittenOnlyWhenOff) {
+  json j = Valid();
+  EXPECT_FALSE(j["stages"]["lesion"]["params"].contains("stem_norm"));  // bundles before it
+  j["stages"]["lesion"]["params"]["stem_norm"] = false;
+  core::Result<Manifest> m = ParseManifest(j.dump(), "b/manifest.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_FALSE(m->lesion.params.stem_norm);
+  EXPECT_TRUE(m->lung.params.stem_norm);
+  EXPECT_EQ(ManifestToJson(*m), j.dump(2) + "\n");
+  j["stages"]["lung"]["params"]["stem_norm"] = "no";
+  j["stages"]["classifier"]["params"]["stem_norm"] = false;  // a ResNet has no such stem
+  std::string reason = Reason(j);
+  EXPECT_NE(reason.find("stages.lung.params.stem_norm: must be true or false"), std::string::npos)
+      << reason;
+  EXPECT_NE(reason.find("stages.classifier.params.stem_norm: unknown field"), std::string::npos)
+      << reason;
+}
+
 TEST(ManifestTest, UnknownFieldRefused) {
   json j = Valid();
   j["stages"]["lung"]["overlapp"] = 0.5;

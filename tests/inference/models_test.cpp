@@ -65,5 +65,44 @@ TEST(ModelsTest, WidthAndDepthScaleTheUNetPlusPlus) {
   EXPECT_LT(Parameters(*small) * 100, Parameters(*full));
 }
 
+// Why the lesion stage's stem is unnormalised: with an instance norm straight after the first
+// (bias-free, linear) conv, a patch at twice the contrast gives the same output, so the network
+// cannot tell ground glass from lung by its level, only relative to the rest of the patch.
+TEST(ModelsTest, AnUnnormalisedStemSeesTheLevelOfTheInput) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(3);
+  torch::Tensor x = torch::rand({1, 1, 8, 16, 16});
+  for (bool stem_norm : {true, false}) {
+    UNetPlusPlus3d net(UNetPlusPlus3dOptions{1, 2, 4, 3, 320, Norm::kInstance, true, stem_norm});
+    torch::Tensor a = net->forward(x), b = net->forward(3 * x);
+    const double change = (a - b).abs().max().item<double>() / a.abs().max().item<double>();
+    if (stem_norm) {
+      EXPECT_LT(change, 1e-3) << "normalised stem";
+    } else {
+      EXPECT_GT(change, 0.05) << "unnormalised stem";
+    }
+  }
+  UNet3d unet(UNet3dOptions{1, 2, 4, 3, 320, Norm::kInstance, false});
+  torch::Tensor a = unet->forward(x), b = unet->forward(3 * x);
+  EXPECT_GT((a - b).abs().max().item<double>() / a.abs().max().item<double>(), 0.05);
+}
+
+TEST(ModelsTest, AnUnnormalisedStemKeepsTheWeightsNames) {
+  UNetPlusPlus3d normed(UNetPlusPlus3dOptions{1, 2, 4, 3, 320, Norm::kInstance, true, true});
+  UNetPlusPlus3d plain(UNetPlusPlus3dOptions{1, 2, 4, 3, 320, Norm::kInstance, true, false});
+  auto a = normed->named_parameters(), b = plain->named_parameters();
+  // The stem's conv gains a bias and loses the norm's scale and shift; every other tensor
+  // keeps its name, so a fine-tuning run can start from a normalised stem's weights.
+  EXPECT_TRUE(b.contains("x0_0.0.bias"));
+  EXPECT_FALSE(b.contains("x0_0.1.weight"));
+  EXPECT_TRUE(a.contains("x0_0.1.weight"));
+  EXPECT_EQ(a.size() - 2, b.size() - 1);
+  for (const auto& p : b) {
+    if (p.key() == "x0_0.0.bias") continue;
+    ASSERT_TRUE(a.contains(p.key())) << p.key();
+    EXPECT_EQ(a[p.key()].sizes(), p.value().sizes()) << p.key();
+  }
+}
+
 }  // namespace
 }  // namespace ctscreen::inference::nn

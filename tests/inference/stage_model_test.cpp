@@ -85,6 +85,34 @@ TEST(StageModelTest, WeightsOfAnotherWidthRefused) {
       << model.status().reason();
 }
 
+// Fine-tuning into an unnormalised stem: every tensor that still fits is taken, the stem's new
+// bias starts fresh, and nothing is taken from weights of another kind.
+TEST(StageModelTest, MatchingWeightsLoadIntoAChangedStem) {
+  TestDir dir;
+  Manifest m = UntrainedManifest({});
+  torch::manual_seed(7);
+  core::Result<NativeNet> saved = BuildNativeNet(m.lesion);
+  ASSERT_TRUE(SaveNativeWeights(*saved, dir.path() / "lesion.pt").ok());
+  StageSpec plain = m.lesion;
+  plain.params.stem_norm = false;
+  core::Result<NativeNet> loaded = BuildNativeNet(plain);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(LoadNativeWeights(dir.path() / "lesion.pt", &*loaded).ok());
+  std::vector<std::string> fresh;
+  ASSERT_TRUE(LoadMatchingWeights(dir.path() / "lesion.pt", &*loaded, &fresh).ok());
+  EXPECT_EQ(fresh, std::vector<std::string>{"x0_0.0.bias"});
+  auto a = saved->module->named_parameters(), b = loaded->module->named_parameters();
+  for (const auto& p : b) {
+    if (p.key() == "x0_0.0.bias") continue;
+    EXPECT_TRUE(torch::equal(a[p.key()], p.value())) << p.key();
+  }
+  core::Result<NativeNet> classifier = BuildNativeNet(m.classifier);
+  ASSERT_TRUE(SaveNativeWeights(*classifier, dir.path() / "classifier.pt").ok());
+  core::Status st = LoadMatchingWeights(dir.path() / "classifier.pt", &*loaded, &fresh);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.reason(), "classifier.pt: no tensor matches the architecture");
+}
+
 TEST(StageModelTest, TorchScriptFormatLoadsThroughTheSameInterface) {
   TestDir dir;
   // Not a TorchScript archive: refused with a reason rather than a crash.

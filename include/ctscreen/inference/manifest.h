@@ -24,6 +24,7 @@ struct ModelParams {
   int max_width = 320;            // U-Net channel cap
   std::string norm = "instance";  // instance | batch (U-Nets)
   bool deep_supervision = false;  // U-Net++
+  bool stem_norm = true;          // U-Nets: false leaves the first conv unnormalised
 };
 
 struct StageSpec {

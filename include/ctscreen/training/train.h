@@ -39,6 +39,8 @@ struct TrainReport {
   int cases = 0;
   int samples = 0;  // classifier: lesions; segmentation: cases
   double seconds = 0;
+  // --init-from into other parameters: the tensors that did not fit and started fresh.
+  std::vector<std::string> fresh_tensors;
 };
 
 // Trains options.stage, writes out_dir/<stage>.pt and out_dir/manifest.json with its sha256

@@ -71,12 +71,13 @@ core::Result<NativeNet> BuildNativeNet(const StageSpec& stage) {
   const Norm norm = p.norm == "batch" ? Norm::kBatch : Norm::kInstance;
   NativeNet net;
   if (stage.architecture == "unet3d") {
-    UNet3d model(UNet3dOptions{p.in_channels, classes, p.base_width, p.depth, p.max_width, norm});
+    UNet3d model(UNet3dOptions{p.in_channels, classes, p.base_width, p.depth, p.max_width, norm,
+                               p.stem_norm});
     net.module = model.ptr();
     net.forward = [model](const torch::Tensor& x) mutable { return model->forward(x); };
   } else if (stage.architecture == "unetpp3d") {
     UNetPlusPlus3d model(UNetPlusPlus3dOptions{p.in_channels, classes, p.base_width, p.depth,
-                                               p.max_width, norm, p.deep_supervision});
+                                               p.max_width, norm, p.deep_supervision, p.stem_norm});
     net.module = model.ptr();
     net.forward = [model](const torch::Tensor& x) mutable { return model->forward(x); };
   } else if (stage.architecture == "resnet3d") {
@@ -126,6 +127,61 @@ core::Status LoadNativeWeights(const std::filesystem::path& file, NativeNet* net
                               ": weights do not fit the architecture: " + name + " is " +
                               loaded.at(name) + ", the manifest's parameters give " + shape);
     }
+  }
+  return core::Status::Ok();
+}
+
+namespace {
+
+// torch::save nests each submodule's tensors in an archive of its own under the child's name.
+void CopyMatching(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                  const std::string& prefix, int* copied, std::vector<std::string>* fresh) {
+  torch::NoGradGuard no_grad;
+  auto copy = [&](const std::string& key, torch::Tensor& target, bool is_buffer) {
+    torch::Tensor stored;
+    if (archive.try_read(key, stored, is_buffer) && stored.sizes() == target.sizes()) {
+      target.copy_(stored);
+      ++*copied;
+    } else {
+      fresh->push_back(prefix + key);
+    }
+  };
+  for (auto& p : module.named_parameters(/*recurse=*/false)) copy(p.key(), p.value(), false);
+  for (auto& b : module.named_buffers(/*recurse=*/false)) copy(b.key(), b.value(), true);
+  for (auto& child : module.named_children()) {
+    torch::serialize::InputArchive child_archive;
+    if (archive.try_read(child.key(), child_archive)) {
+      CopyMatching(*child.value(), child_archive, prefix + child.key() + ".", copied, fresh);
+    } else {
+      for (const auto& p : child.value()->named_parameters()) {
+        fresh->push_back(prefix + child.key() + "." + p.key());
+      }
+      for (const auto& b : child.value()->named_buffers()) {
+        fresh->push_back(prefix + child.key() + "." + b.key());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+core::Status LoadMatchingWeights(const std::filesystem::path& file, NativeNet* net,
+                                 std::vector<std::string>* fresh) {
+  fresh->clear();
+  int copied = 0;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    CopyMatching(*net->module, archive, "", &copied, fresh);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    return core::Status(
+        core::ErrorCode::kInvalidConfig,
+        file.filename().string() + ": not readable as weights: " + what.substr(0, what.find('\n')));
+  }
+  if (copied == 0) {
+    return core::Status(core::ErrorCode::kInvalidConfig,
+                        file.filename().string() + ": no tensor matches the architecture");
   }
   return core::Status::Ok();
 }

@@ -8,8 +8,8 @@ UNet3dImpl::UNet3dImpl(const UNet3dOptions& o) : options_(o) {
   auto width = [&](int level) { return LevelWidth(o.base_width, level, o.max_width); };
   for (int l = 0; l < o.depth; ++l) {
     int in = l == 0 ? o.in_channels : width(l - 1);
-    encoders_.push_back(
-        register_module("enc" + std::to_string(l), DoubleConv(in, width(l), o.norm)));
+    encoders_.push_back(register_module("enc" + std::to_string(l),
+                                        DoubleConv(in, width(l), o.norm, l > 0 || o.stem_norm)));
   }
   for (int l = 0; l + 1 < o.depth; ++l) {
     ups_.push_back(register_module(

@@ -23,7 +23,8 @@ UNetPlusPlus3dImpl::UNetPlusPlus3dImpl(const UNetPlusPlus3dOptions& o) : options
             torch::nn::ConvTranspose3d(
                 torch::nn::ConvTranspose3dOptions(width(i + 1), width(i), 2).stride(2))));
       }
-      node_[i].push_back(register_module("x" + id, DoubleConv(in, width(i), o.norm)));
+      node_[i].push_back(
+          register_module("x" + id, DoubleConv(in, width(i), o.norm, i + j > 0 || o.stem_norm)));
     }
   }
   for (int j = o.deep_supervision ? 1 : o.depth - 1; j < o.depth; ++j) {

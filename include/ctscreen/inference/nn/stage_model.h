@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "ctscreen/core/status.h"
 #include "ctscreen/inference/manifest.h"
@@ -26,6 +28,11 @@ core::Result<NativeNet> BuildNativeNet(const StageSpec& stage);
 core::Status SaveNativeWeights(const NativeNet& net, const std::filesystem::path& file);
 // Refuses weights whose tensors do not match the architecture's names and shapes.
 core::Status LoadNativeWeights(const std::filesystem::path& file, NativeNet* net);
+// Fine-tuning into a changed architecture: copies each tensor of FILE whose name and shape
+// match one of NET's, leaves the others as NET has them and lists those in FRESH. Refuses a
+// file that matches nothing (another stage's weights, or not weights at all).
+core::Status LoadMatchingWeights(const std::filesystem::path& file, NativeNet* net,
+                                 std::vector<std::string>* fresh);
 
 class StageModel {
  public:

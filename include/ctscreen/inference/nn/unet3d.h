@@ -16,6 +16,7 @@ struct UNet3dOptions {
   int depth = 4;  // levels; input D, H, W must be divisible by 2^(depth-1)
   int max_width = 320;
   Norm norm = Norm::kInstance;
+  bool stem_norm = true;  // false: the first conv is not normalised (blocks.h says why)
 };
 
 class UNet3dImpl : public torch::nn::Module {

@@ -18,6 +18,7 @@ struct UNetPlusPlus3dOptions {
   int max_width = 320;
   Norm norm = Norm::kInstance;
   bool deep_supervision = true;
+  bool stem_norm = true;  // false: the first conv is not normalised (blocks.h says why)
 };
 
 class UNetPlusPlus3dImpl : public torch::nn::Module {
