@@ -16,16 +16,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Measured on this set when the bundle was trained (models/default/README.md, round 3): lung
-// Dice 0.941, lesion Dice 0.352 (mean over the two cases with lesions: COVID-19 0.705, the
-// consolidation 0.000), AUC 1.000, sensitivity 1.000 (1 of 1), specificity 1.000 (2 of 2; the
-// pneumonia 0.012, the normal case 0.005, the COVID-19 case 0.998, threshold 0.95). The floors
-// are those less about 0.01 for floating-point differences between machines and thread counts:
-// far from the seed paper's lesion Dice 0.754, they are what this bundle achieved, so a worse
-// retraining fails here. (Round 2 measured 0.372 here, COVID-19 0.744; round 3 is better on
-// both held-out sets, 0.314 -> 0.400 and 0.277 -> 0.385, and this floor follows the bundle.)
+// Measured on this set when the bundle was trained (models/default/README.md, round 5): lung
+// Dice 0.941, lesion Dice 0.412 (mean over the two cases with lesions: COVID-19 0.823, the
+// consolidation 0.001), AUC 1.000, sensitivity 1.000 (1 of 1), specificity 1.000 (2 of 2; the
+// pneumonia 0.020, the normal case without lesions, the COVID-19 case 0.998, threshold 0.95).
+// The floors are those less about 0.01 for floating-point differences between machines and
+// thread counts: far from the seed paper's lesion Dice 0.754, they are what this bundle
+// achieved, so a worse retraining fails here. (Round 3 measured 0.352 here, COVID-19 0.705.)
 constexpr double kLungDiceFloor = 0.93;
-constexpr double kLesionDiceFloor = 0.34;
+constexpr double kLesionDiceFloor = 0.40;
 constexpr double kAucFloor = 0.99;
 constexpr double kSensitivityFloor = 1.0;
 constexpr double kSpecificityFloor = 1.0;
