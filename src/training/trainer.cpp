@@ -187,10 +187,12 @@ std::unique_ptr<inference::Screener> SegmentationOf(const fs::path& out,
   return screener.ok() ? std::move(*screener) : nullptr;
 }
 
-// The weights of STAGE's namesake in another bundle, which must have the same architecture:
-// its file is checked against that bundle's manifest as a screener would. With the same
-// parameters every tensor must fit; with others (a changed stem, say) the tensors that still
-// fit are taken and the rest start fresh, listed in FRESH.
+// The weights of STAGE's namesake in another bundle, which must have the same architecture
+// and the same widths and depth: its file is checked against that bundle's manifest as a
+// screener would. With the same parameters every tensor must fit. Where only the layers'
+// kinds differ (a stem without norm, another norm, other heads), the tensors that still fit
+// are taken and the rest start fresh, listed in FRESH; other widths are refused, never loaded
+// in part.
 core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec& stage,
                       inference::nn::NativeNet* net, std::vector<std::string>* fresh) {
   auto other = inference::ReadManifest(bundle_dir);
@@ -204,10 +206,12 @@ core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec&
   if (core::Status st = inference::VerifyStageFile(bundle_dir, from); !st.ok()) return st;
   const fs::path file = fs::path(bundle_dir) / from.file;
   const inference::ModelParams &a = from.params, &b = stage.params;
-  if (a.in_channels == b.in_channels && a.base_width == b.base_width && a.depth == b.depth &&
-      a.max_width == b.max_width && a.norm == b.norm && a.deep_supervision == b.deep_supervision &&
-      a.stem_norm == b.stem_norm) {
-    // Widths and depths are checked by LoadNativeWeights (names and shapes of every tensor).
+  const bool same_sizes = a.in_channels == b.in_channels && a.base_width == b.base_width &&
+                          a.depth == b.depth && a.max_width == b.max_width;
+  const bool same_kinds =
+      a.norm == b.norm && a.deep_supervision == b.deep_supervision && a.stem_norm == b.stem_norm;
+  if (!same_sizes || same_kinds) {
+    // Every tensor's name and shape is checked by LoadNativeWeights.
     return inference::nn::LoadNativeWeights(file, net);
   }
   return inference::nn::LoadMatchingWeights(file, net, fresh);

@@ -112,6 +112,14 @@ TEST_F(TrainTest, InitFromStartsFromAnotherBundlesWeights) {
   tuned.manifest->lung.params.base_width = 8;
   tuned.init_from = first.string();
   EXPECT_FALSE(TrainStage(tuned).ok());
+  // The same widths with an unnormalised stem: all but the stem's new bias carried over.
+  tuned = Options("lung", root_ / "bundle_plain_stem");
+  tuned.epochs = 1;
+  tuned.manifest->lung.params.stem_norm = false;
+  tuned.init_from = first.string();
+  auto plain = TrainStage(tuned);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->fresh_tensors, std::vector<std::string>{"enc0.0.bias"});
 }
 
 TEST_F(TrainTest, RefusesAnUnknownStageAndAnEmptyFolder) {
