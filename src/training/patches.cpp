@@ -68,7 +68,10 @@ std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& i
   const std::vector<std::int64_t> out(patch.begin(), patch.end());
   x = F::interpolate(
       x, F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
-  y = F::interpolate(y, F::InterpolateFuncOptions().size(out).mode(torch::kNearest));
+  // nearest-exact samples the voxel the trilinear image takes its centre from; torch's legacy
+  // `nearest` lands up to a voxel towards the origin, which misplaced 4-8 mm opacities
+  // (two or three voxels here) against their image (patches_test).
+  y = F::interpolate(y, F::InterpolateFuncOptions().size(out).mode(torch::kNearestExact));
   // Left-right only: the body is near-symmetric that way, not head to foot or front to back.
   if (rng() % 2) {
     x = x.flip({4});
