@@ -1,5 +1,6 @@
 #include "ctscreen/training/evaluation.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -14,25 +15,23 @@
 #include "ctscreen/training/case_data.h"
 
 namespace ctscreen::training {
-namespace {
-
 namespace fs = std::filesystem;
 
-}  // namespace
+namespace {
 
-core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
-                                       const imaging::LabelImage& found) {
+// TRUTH's voxels on FOUND's grid. The same voxels, but not necessarily stored in the same
+// order: the analysis writes its masks in the reader's slice order (and the phantom's series
+// may run head to foot while its truth runs foot to head). Compared index by index they would
+// be mirrored; the truth is resampled (nearest neighbour, so exactly permuted) onto the
+// analysis grid instead. HOLDER keeps a resampled image alive.
+core::Result<const imaging::LabelImage*> TruthOnGrid(const imaging::LabelImage& truth,
+                                                     const imaging::LabelImage& found,
+                                                     imaging::LabelImage::Pointer* holder) {
   const imaging::GeometryInfo a = imaging::GeometryOf(truth), b = imaging::GeometryOf(found);
   if (a.size != b.size) {
     return core::Status(core::ErrorCode::kInvalidArgument,
                         "truth mask and analysis are on different grids");
   }
-  // The same voxels, but not necessarily stored in the same order: the analysis writes its
-  // masks in the reader's slice order (and the phantom's series may run head to foot while its
-  // truth runs foot to head). Compared index by index they would be mirrored; the truth is
-  // resampled (nearest neighbour, so exactly permuted) onto the analysis grid instead.
-  imaging::LabelImage::Pointer resampled;
-  const imaging::LabelImage* t_image = &truth;
   bool same = true;
   for (int k = 0; k < 3; ++k) {
     same = same && std::abs(a.origin[k] - b.origin[k]) < 1e-3 &&
@@ -41,21 +40,55 @@ core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
       same = same && std::abs(a.direction[k][l] - b.direction[k][l]) < 1e-6;
     }
   }
-  if (!same) {
-    auto r = imaging::ResampleLabels(truth, b);
-    if (!r.ok()) return r.status();
-    resampled = *r;
-    t_image = resampled.GetPointer();
-  }
+  if (same) return &truth;
+  auto r = imaging::ResampleLabels(truth, b);
+  if (!r.ok()) return r.status();
+  *holder = *r;
+  return static_cast<const imaging::LabelImage*>(holder->GetPointer());
+}
+
+}  // namespace
+
+core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
+                                       const imaging::LabelImage& found) {
+  imaging::LabelImage::Pointer holder;
+  auto on_grid = TruthOnGrid(truth, found, &holder);
+  if (!on_grid.ok()) return on_grid.status();
   MaskOverlap o;
-  const std::uint8_t* t = t_image->GetBufferPointer();
+  const std::uint8_t* t = (*on_grid)->GetBufferPointer();
   const std::uint8_t* f = found.GetBufferPointer();
-  for (std::size_t i = 0; i < b.VoxelCount(); ++i) {
+  const std::size_t n = imaging::GeometryOf(found).VoxelCount();
+  for (std::size_t i = 0; i < n; ++i) {
     o.truth += t[i] != 0;
     o.found += f[i] != 0;
     o.both += t[i] != 0 && f[i] != 0;
   }
   return o;
+}
+
+core::Result<LesionDetection> MatchLesions(const imaging::LabelImage& truth,
+                                           const imaging::LabelImage& found) {
+  imaging::LabelImage::Pointer holder;
+  auto on_grid = TruthOnGrid(truth, found, &holder);
+  if (!on_grid.ok()) return on_grid.status();
+  // Labels are uint8: 256 flags a side. present: the label has voxels; hit: it overlaps the other.
+  std::vector<bool> truth_present(256), truth_hit(256), found_present(256), found_hit(256);
+  const std::uint8_t* t = (*on_grid)->GetBufferPointer();
+  const std::uint8_t* f = found.GetBufferPointer();
+  const std::size_t n = imaging::GeometryOf(found).VoxelCount();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t[i]) truth_present[t[i]] = true;
+    if (f[i]) found_present[f[i]] = true;
+    if (t[i] && f[i]) truth_hit[t[i]] = found_hit[f[i]] = true;
+  }
+  LesionDetection d;
+  for (int label = 1; label < 256; ++label) {
+    d.truth += truth_present[label];
+    d.detected += truth_hit[label];
+    d.found += found_present[label];
+    d.false_findings += found_present[label] && !found_hit[label];
+  }
+  return d;
 }
 
 core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
@@ -99,6 +132,9 @@ core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
     auto lesion = CompareMasks(**lesions, *a->source.lesions);
     if (!lung.ok()) return lung.status();
     if (!lesion.ok()) return lesion.status();
+    auto detection = MatchLesions(**lesions, *a->source.lesions);
+    if (!detection.ok()) return detection.status();
+    s.detection = *detection;
     s.lung_dice = lung->Dice();
     lung_sum += s.lung_dice;
     s.lesion_truth_voxels = lesion->truth;
@@ -129,6 +165,17 @@ core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
     (c.covid ? r.positives : r.negatives) += 1;
     if (c.covid && called) ++tp;
     if (!c.covid && !called) ++tn;
+  }
+  for (const CaseScore& c : r.cases) {
+    auto same = [&](const ClassDetection& k) { return k.truth_class == c.truth_class; };
+    auto it = std::find_if(r.by_class.begin(), r.by_class.end(), same);
+    if (it == r.by_class.end()) {
+      ClassDetection k;
+      k.truth_class = c.truth_class;
+      it = r.by_class.insert(r.by_class.end(), k);
+    }
+    ++it->cases;
+    it->lesions += c.detection;
   }
   r.lung_dice = r.cases.empty() ? 0 : lung_sum / r.cases.size();
   r.lesion_dice = lesion_cases ? lesion_sum / lesion_cases : 0;

@@ -66,11 +66,30 @@ std::string EvaluationMarkdown(const EvaluationReport& r, const std::string& cas
   md +=
       "ROC curve: roc.svg. Sensitivity and specificity take verdict `covid19_likely` as the "
       "positive call (a case without lesions is negative).\n\n";
-  md += "| case | truth | verdict | probability | lesions found | lesion Dice | lung Dice | s |\n";
-  md += "|---|---|---|---|---|---|---|---|\n";
+  md +=
+      "Lesion by lesion (a truth lesion is detected when a found lesion covers one of its "
+      "voxels; a false finding is a found lesion on no truth lesion):\n\n";
+  md +=
+      "| case class | cases | truth lesions detected | found lesions | false findings | "
+      "false findings per case |\n";
+  md += "|---|---|---|---|---|---|\n";
+  for (const ClassDetection& k : r.by_class) {
+    const LesionDetection& d = k.lesions;
+    md += "| " + k.truth_class + " | " + std::to_string(k.cases) + " | " +
+          std::to_string(d.detected) + " of " + std::to_string(d.truth) + " | " +
+          std::to_string(d.found) + " | " + std::to_string(d.false_findings) + " | " +
+          Fixed(k.cases ? static_cast<double>(d.false_findings) / k.cases : 0.0, 1) + " |\n";
+  }
+  md += "\n";
+  md +=
+      "| case | truth | verdict | probability | lesions found | truth lesions detected | "
+      "false findings | lesion Dice | lung Dice | s |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const CaseScore& c : r.cases) {
     md += "| " + c.name + " | " + c.truth_class + " | " + c.verdict + " | " + Fixed(c.probability) +
-          " | " + std::to_string(c.lesions_found) + " | " +
+          " | " + std::to_string(c.lesions_found) + " | " + std::to_string(c.detection.detected) +
+          "/" + std::to_string(c.detection.truth) + " | " +
+          std::to_string(c.detection.false_findings) + " | " +
           (c.lesion_dice < 0 ? std::string("–") : Fixed(c.lesion_dice)) + " | " +
           Fixed(c.lung_dice) + " | " + Fixed(c.seconds, 1) + " |\n";
   }

@@ -78,5 +78,46 @@ TEST(MetricsTest, CompareMasksFollowsGeometryNotStorageOrder) {
   EXPECT_FALSE(CompareMasks(*truth, *imaging::NewLabelImage(other, 0)).ok());
 }
 
+// Three truth lesions, one of them found by a single voxel, one missed; two found lesions, one
+// of them on no truth lesion. The found map is stored mirrored along z, as CompareMasks' is.
+TEST(MetricsTest, MatchLesionsCountsDetectedAndFalseFindings) {
+  imaging::GeometryInfo up;
+  up.size = {6, 4, 5};
+  up.spacing = {1.0, 1.0, 2.5};
+  imaging::GeometryInfo down = up;
+  down.direction[2] = {0, 0, -1};
+  down.origin[2] = up.origin[2] + (up.size[2] - 1) * up.spacing[2];
+  auto truth = imaging::NewLabelImage(up, 0);
+  auto found = imaging::NewLabelImage(down, 0);
+  const int last = up.size[2] - 1;
+  for (int x = 0; x < 3; ++x) truth->SetPixel({{x, 0, 0}}, 1);  // a lesion of 3 voxels
+  truth->SetPixel({{5, 3, 4}}, 2);                              // a 1-voxel opacity
+  truth->SetPixel({{0, 3, 2}}, 7);                              // ids need not be dense
+  found->SetPixel({{2, 0, last - 0}}, 1);  // one voxel of truth lesion 1 is enough
+  found->SetPixel({{3, 0, last - 0}}, 1);  // the rest of the finding lies beside it
+  found->SetPixel({{5, 0, last - 4}}, 2);  // on no truth lesion: a false finding
+  auto d = MatchLesions(*truth, *found);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->truth, 3);
+  EXPECT_EQ(d->detected, 1);
+  EXPECT_EQ(d->found, 2);
+  EXPECT_EQ(d->false_findings, 1);
+
+  // Without the mirroring the single found voxel of lesion 1 would sit in the wrong slice.
+  auto none = MatchLesions(*truth, *imaging::NewLabelImage(up, 0));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->detected, 0);
+  EXPECT_EQ(none->found, 0);
+
+  EvaluationReport r;
+  ClassDetection k;
+  k.truth_class = "covid_small";
+  k.cases = 2;
+  k.lesions = *d;
+  r.by_class.push_back(k);
+  EXPECT_NE(EvaluationMarkdown(r, "").find("| covid_small | 2 | 1 of 3 | 2 | 1 | 0.5 |"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ctscreen::training

@@ -20,6 +20,28 @@ struct EvaluateOptions {
   std::function<void(int, int, const std::string&)> progress;
 };
 
+// Lesion by lesion: a truth lesion is detected when a found lesion covers at least one of its
+// voxels; a found lesion that covers no truth voxel is a false finding. Dice alone hides both:
+// a case's Dice is carried by its largest lesion, so four missed 5 mm opacities next to a
+// found lobe, or a dozen small false findings in a normal lung, barely move it.
+struct LesionDetection {
+  int truth = 0, detected = 0;        // truth lesions on the grid, and those found
+  int found = 0, false_findings = 0;  // found lesions, and those on no truth lesion
+  LesionDetection& operator+=(const LesionDetection& o) {
+    truth += o.truth;
+    detected += o.detected;
+    found += o.found;
+    false_findings += o.false_findings;
+    return *this;
+  }
+};
+
+struct ClassDetection {
+  std::string truth_class;
+  int cases = 0;
+  LesionDetection lesions;
+};
+
 struct CaseScore {
   std::string name;
   std::string truth_class;  // truth.json class: covid, covid_small, normal, ...
@@ -30,6 +52,7 @@ struct CaseScore {
   double lesion_dice = -1;  // -1: no truth lesion (nothing to overlap)
   std::size_t lesion_truth_voxels = 0, lesion_found_voxels = 0, lesion_overlap_voxels = 0;
   int lesions_found = 0;
+  LesionDetection detection;
   double seconds = 0;
 };
 
@@ -48,6 +71,7 @@ struct EvaluationReport {
   double sensitivity = 0, specificity = 0;  // verdict covid19_likely as the positive call
   int positives = 0, negatives = 0;
   std::vector<RocPoint> roc;
+  std::vector<ClassDetection> by_class;  // in order of first appearance
 };
 
 core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options);
@@ -62,6 +86,11 @@ struct MaskOverlap {
 // written in the series' slice order do. Refused when the grids differ in size.
 core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
                                        const imaging::LabelImage& found);
+
+// Which truth lesions (labels of TRUTH) a found label map (FOUND, one label per lesion) detects,
+// on the same voxels stored in either order, as CompareMasks.
+core::Result<LesionDetection> MatchLesions(const imaging::LabelImage& truth,
+                                           const imaging::LabelImage& found);
 
 // Area under the ROC of SCORES for LABELS (true = positive); ties count a half.
 double Auc(const std::vector<double>& scores, const std::vector<bool>& labels);
