@@ -15,6 +15,7 @@
 #include "ctscreen/core/logging.h"
 #include "ctscreen/inference/components.h"
 #include "ctscreen/inference/device.h"
+#include "ctscreen/inference/nn/resize.h"
 #include "ctscreen/inference/nn/sliding_window.h"
 #include "ctscreen/inference/nn/stage_model.h"
 #include "ctscreen/inference/verdict.h"
@@ -298,9 +299,10 @@ std::vector<double> Screener::Impl::Classify(const torch::Tensor& hu, const Labe
     torch::Tensor ct = F::interpolate(
         Crop(windowed, box),
         F::InterpolateFuncOptions().size(out_dhw).mode(torch::kTrilinear).align_corners(false));
+    // The mask on the voxels of the CT channel (torch's `nearest` shifted it towards the
+    // origin); training crops it the same way.
     torch::Tensor mask =
-        F::interpolate((Crop(labels, box) == c.label).to(torch::kFloat),
-                       F::InterpolateFuncOptions().size(out_dhw).mode(torch::kNearest));
+        nn::ResizeNearest((Crop(labels, box) == c.label).to(torch::kFloat), out_dhw);
     crops.push_back(torch::cat({ct, mask}, 1));
   }
   std::vector<double> probabilities;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ctscreen/inference/nn/resize.h"
+
 namespace ctscreen::training {
 namespace {
 
@@ -68,10 +70,9 @@ std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& i
   const std::vector<std::int64_t> out(patch.begin(), patch.end());
   x = F::interpolate(
       x, F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
-  // nearest-exact samples the voxel the trilinear image takes its centre from; torch's legacy
-  // `nearest` lands up to a voxel towards the origin, which misplaced 4-8 mm opacities
-  // (two or three voxels here) against their image (patches_test).
-  y = F::interpolate(y, F::InterpolateFuncOptions().size(out).mode(torch::kNearestExact));
+  // Torch's `nearest` put labels up to a voxel towards the origin from this image, which
+  // misplaced 4-8 mm opacities (two or three voxels here) against it (patches_test).
+  y = inference::nn::ResizeNearest(y, out);
   // Left-right only: the body is near-symmetric that way, not head to foot or front to back.
   if (rng() % 2) {
     x = x.flip({4});
@@ -202,8 +203,8 @@ torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
       ApplyWindow(crop(t.hu), window),
       F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
   const torch::Tensor& labels = s.found ? t.found : t.lesions;
-  torch::Tensor mask = F::interpolate(crop((labels == s.id).unsqueeze(0).to(torch::kFloat)),
-                                      F::InterpolateFuncOptions().size(out).mode(torch::kNearest));
+  torch::Tensor mask =
+      inference::nn::ResizeNearest(crop((labels == s.id).unsqueeze(0).to(torch::kFloat)), out);
   torch::Tensor x = torch::cat({ct, mask}, 1);
   if (rng && (*rng)() % 2) x = x.flip({4});
   return x;

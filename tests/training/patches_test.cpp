@@ -107,5 +107,25 @@ TEST(PatchesTest, ZoomedLabelsStayOnTheirImageVoxels) {
   EXPECT_GT(dice_sum / draws, 0.85);
 }
 
+// The classifier's crop is resized up to its input size: its mask channel must cover the CT
+// channel's lesion, as the pipeline's crop must (inference::Screener::Classify does the same).
+TEST(PatchesTest, LesionCropMaskLiesOnItsCt) {
+  CaseTensors t;
+  t.lesions = torch::zeros({20, 20, 20}, torch::kUInt8);
+  using torch::indexing::Slice;
+  t.lesions.index_put_({Slice(6, 10), Slice(5, 12), Slice(7, 10)}, 1);  // an irregular box
+  t.lesions.index_put_({Slice(8, 10), Slice(11, 14), Slice(9, 12)}, 1);
+  t.hu = t.lesions.to(torch::kFloat).unsqueeze(0);  // HU 1 in the lesion, window [0, 1]
+  TrainingCase c;
+  c.lesion_covid = {{1, true}};
+  std::vector<LesionSample> s = FindLesions(t, c, 0);
+  ASSERT_EQ(s.size(), 1u);
+  torch::Tensor crop = LesionCrop(t, s[0], {0.0, 1.0}, {32, 32, 32}, nullptr);
+  const torch::Tensor ct = crop.index({0, 0}) > 0.5, mask = crop.index({0, 1}) > 0.5;
+  const double both = (ct & mask).sum().item<double>();
+  const double dice = 2 * both / (ct.sum().item<double>() + mask.sum().item<double>());
+  EXPECT_GT(dice, 0.9);
+}
+
 }  // namespace
 }  // namespace ctscreen::training
