@@ -67,20 +67,31 @@ core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
 }
 
 core::Result<LesionDetection> MatchLesions(const imaging::LabelImage& truth,
-                                           const imaging::LabelImage& found) {
+                                           const imaging::LabelImage& found, MaskOverlap* overlap) {
   imaging::LabelImage::Pointer holder;
   auto on_grid = TruthOnGrid(truth, found, &holder);
   if (!on_grid.ok()) return on_grid.status();
   // Labels are uint8: 256 flags a side. present: the label has voxels; hit: it overlaps the other.
   std::vector<bool> truth_present(256), truth_hit(256), found_present(256), found_hit(256);
+  MaskOverlap o;
   const std::uint8_t* t = (*on_grid)->GetBufferPointer();
   const std::uint8_t* f = found.GetBufferPointer();
   const std::size_t n = imaging::GeometryOf(found).VoxelCount();
   for (std::size_t i = 0; i < n; ++i) {
-    if (t[i]) truth_present[t[i]] = true;
-    if (f[i]) found_present[f[i]] = true;
-    if (t[i] && f[i]) truth_hit[t[i]] = found_hit[f[i]] = true;
+    if (t[i]) {
+      truth_present[t[i]] = true;
+      ++o.truth;
+    }
+    if (f[i]) {
+      found_present[f[i]] = true;
+      ++o.found;
+    }
+    if (t[i] && f[i]) {
+      truth_hit[t[i]] = found_hit[f[i]] = true;
+      ++o.both;
+    }
   }
+  if (overlap) *overlap = o;
   LesionDetection d;
   for (int label = 1; label < 256; ++label) {
     d.truth += truth_present[label];
@@ -129,22 +140,21 @@ core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
     if (!lungs.ok()) return lungs.status();
     if (!lesions.ok()) return lesions.status();
     auto lung = CompareMasks(**lungs, *a->source.lungs);
-    auto lesion = CompareMasks(**lesions, *a->source.lesions);
     if (!lung.ok()) return lung.status();
-    if (!lesion.ok()) return lesion.status();
-    auto detection = MatchLesions(**lesions, *a->source.lesions);
+    MaskOverlap lesion;
+    auto detection = MatchLesions(**lesions, *a->source.lesions, &lesion);
     if (!detection.ok()) return detection.status();
     s.detection = *detection;
     s.lung_dice = lung->Dice();
     lung_sum += s.lung_dice;
-    s.lesion_truth_voxels = lesion->truth;
-    s.lesion_found_voxels = lesion->found;
-    s.lesion_overlap_voxels = lesion->both;
-    pooled.truth += lesion->truth;
-    pooled.found += lesion->found;
-    pooled.both += lesion->both;
-    if (lesion->truth > 0) {
-      s.lesion_dice = lesion->Dice();
+    s.lesion_truth_voxels = lesion.truth;
+    s.lesion_found_voxels = lesion.found;
+    s.lesion_overlap_voxels = lesion.both;
+    pooled.truth += lesion.truth;
+    pooled.found += lesion.found;
+    pooled.both += lesion.both;
+    if (lesion.truth > 0) {
+      s.lesion_dice = lesion.Dice();
       lesion_sum += s.lesion_dice;
       ++lesion_cases;
     }

@@ -96,8 +96,16 @@ TEST(MetricsTest, MatchLesionsCountsDetectedAndFalseFindings) {
   found->SetPixel({{2, 0, last - 0}}, 1);  // one voxel of truth lesion 1 is enough
   found->SetPixel({{3, 0, last - 0}}, 1);  // the rest of the finding lies beside it
   found->SetPixel({{5, 0, last - 4}}, 2);  // on no truth lesion: a false finding
-  auto d = MatchLesions(*truth, *found);
+  MaskOverlap overlap;
+  auto d = MatchLesions(*truth, *found, &overlap);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
+  // The voxel counts of the same pass are CompareMasks' (evaluate takes Dice from them).
+  auto compared = CompareMasks(*truth, *found);
+  ASSERT_TRUE(compared.ok());
+  EXPECT_EQ(overlap.truth, compared->truth);
+  EXPECT_EQ(overlap.found, compared->found);
+  EXPECT_EQ(overlap.both, compared->both);
+  EXPECT_EQ(overlap.both, 1u);
   EXPECT_EQ(d->truth, 3);
   EXPECT_EQ(d->detected, 1);
   EXPECT_EQ(d->found, 2);

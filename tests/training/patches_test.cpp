@@ -83,7 +83,8 @@ TEST(PatchesTest, FoundLesionsTakeTheClassOfTheTruthUnderThem) {
 // With torch's legacy `nearest` the labels were sampled up to one voxel towards the origin
 // from the image (floor(i * s) against the image's (i + 0.5) * s - 0.5): harmless for a lobe,
 // but a 4-8 mm opacity is two or three voxels on the model grid. Dice of the two here: 0.64
-// with `nearest`, 0.94 with `nearest-exact` (what is left is the 0.5 cut of a blurred edge).
+// with `nearest`, 0.94 with inference::nn::ResizeNearest (what is left is the 0.5 cut of a
+// blurred edge).
 TEST(PatchesTest, ZoomedLabelsStayOnTheirImageVoxels) {
   torch::Tensor label = torch::zeros({24, 48, 48}, torch::kUInt8);
   using torch::indexing::Slice;

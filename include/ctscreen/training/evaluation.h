@@ -88,9 +88,11 @@ core::Result<MaskOverlap> CompareMasks(const imaging::LabelImage& truth,
                                        const imaging::LabelImage& found);
 
 // Which truth lesions (labels of TRUTH) a found label map (FOUND, one label per lesion) detects,
-// on the same voxels stored in either order, as CompareMasks.
+// on the same voxels stored in either order, as CompareMasks. With OVERLAP, also what
+// CompareMasks would give, from the same pass (the truth is resampled once).
 core::Result<LesionDetection> MatchLesions(const imaging::LabelImage& truth,
-                                           const imaging::LabelImage& found);
+                                           const imaging::LabelImage& found,
+                                           MaskOverlap* overlap = nullptr);
 
 // Area under the ROC of SCORES for LABELS (true = positive); ties count a half.
 double Auc(const std::vector<double>& scores, const std::vector<bool>& labels);

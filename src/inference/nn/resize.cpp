@@ -1,7 +1,5 @@
 #include "ctscreen/inference/nn/resize.h"
 
-#include <algorithm>
-
 namespace ctscreen::inference::nn {
 
 torch::Tensor ResizeNearest(const torch::Tensor& x, const std::vector<std::int64_t>& out_dhw) {
