@@ -188,7 +188,7 @@ json FullSizeStages(const Options& o, const ctscreen::phantom::PhantomCase& stud
     return json::object();
   }
   const inf::Manifest m = *inf::ReadManifest(dir);
-  const std::array<double, 3> grid = m.lung.input_spacing_xyz;
+  const std::array<double, 3> grid = m.model_spacing_xyz();
   ctscreen::testing::StudyOnGrid truth = ctscreen::testing::PhantomOnGrid(study, grid);
   const Box lung_box = MaskBox(truth.lungs, 4);
   std::vector<inf::Component> lesions;
@@ -372,7 +372,7 @@ json ShippedBundle(const Options& o, const ctscreen::phantom::PhantomCase& study
     return json::object();
   }
   const inf::Manifest& m = (*cpu)->manifest();
-  const std::array<double, 3> grid = m.lung.input_spacing_xyz;
+  const std::array<double, 3> grid = m.model_spacing_xyz();
   ctscreen::testing::StudyOnGrid on_grid = ctscreen::testing::PhantomOnGrid(study, grid);
   Clock::time_point t = Clock::now();
   auto reference = (*cpu)->Run(on_grid.ct);
@@ -534,7 +534,7 @@ class StudyRunner : public ctscreen::jobs::JobRunner {
       return outcome;
     }
     const auto& study = studies_[static_cast<std::size_t>(job.id) % studies_.size()];
-    const std::array<double, 3> grid = pool_.manifest().lung.input_spacing_xyz;
+    const std::array<double, 3> grid = pool_.manifest().model_spacing_xyz();
     const inf::Volume ct = ctscreen::testing::ResampledOnDevice(study, g_device, grid);
     auto s = (*screener)->Run(ct);
     if (!s.ok()) {

@@ -310,13 +310,20 @@ core::Result<Manifest> ParseManifest(const std::string& json_text, const std::st
         ReadStage(r, root["stages"][kStages[i]], kStages[i], specs[i]);
       }
     }
-    // One resampled grid feeds all stages: the pipeline resamples once.
-    for (const StageSpec* s : {&m.lesion, &m.classifier}) {
-      for (int a = 0; a < 3; ++a) {
-        if (std::abs(s->input_spacing_xyz[a] - m.lung.input_spacing_xyz[a]) > 1e-6) {
-          r.Fail("stages." + s->name + ".input_spacing", "must equal stages.lung.input_spacing");
-          break;
-        }
+    // The pipeline resamples once, to the lesion stage's grid; the classifier's crops are cut
+    // from that grid. Lungs are large: their stage may run coarser (the screener resamples for
+    // it), never finer, which would invent detail.
+    for (int a = 0; a < 3; ++a) {
+      if (std::abs(m.classifier.input_spacing_xyz[a] - m.lesion.input_spacing_xyz[a]) > 1e-6) {
+        r.Fail("stages.classifier.input_spacing", "must equal stages.lesion.input_spacing");
+        break;
+      }
+    }
+    for (int a = 0; a < 3; ++a) {
+      if (m.lung.input_spacing_xyz[a] < m.lesion.input_spacing_xyz[a] - 1e-6) {
+        r.Fail("stages.lung.input_spacing",
+               "must not be finer than stages.lesion.input_spacing on any axis");
+        break;
       }
     }
   }

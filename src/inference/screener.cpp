@@ -166,7 +166,7 @@ core::Status Screener::Impl::CheckInput(const Volume& ct) const {
                         "volume holds " + std::to_string(ct.voxels.size()) + " voxels, its size " +
                             "says " + std::to_string(ct.NumVoxels()));
   }
-  const auto& want = manifest.lung.input_spacing_xyz;
+  const auto& want = manifest.model_spacing_xyz();
   for (int a = 0; a < 3; ++a) {
     // 1%: resampling writes the target spacing, up to rounding.
     if (std::abs(ct.spacing_xyz[a] - want[a]) > 0.01 * want[a]) {
@@ -183,22 +183,57 @@ core::Status Screener::Impl::CheckInput(const Volume& ct) const {
 }
 
 Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
+  namespace F = torch::nn::functional;
   const StageSpec& s = manifest.lung;
+  // Lungs are large: their stage may run on a coarser grid than the lesions' (the manifest
+  // allows coarser, never finer). That grid covers the same box: SIZE voxels of the spacing
+  // that fits the extent, which is the manifest's up to rounding.
+  Volume grid;
+  bool same = true;
+  for (int a = 0; a < 3; ++a) {
+    const double extent = ct.size_xyz[a] * ct.spacing_xyz[a];
+    grid.size_xyz[a] = std::max(1, static_cast<int>(std::lround(extent / s.input_spacing_xyz[a])));
+    grid.spacing_xyz[a] = extent / grid.size_xyz[a];
+    same = same && grid.size_xyz[a] == ct.size_xyz[a];
+  }
+  const std::vector<std::int64_t> ct_dhw{ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]};
+  torch::Tensor lung_hu = hu;
+  if (!same) {
+    lung_hu = F::interpolate(hu, F::InterpolateFuncOptions()
+                                     .size(std::vector<std::int64_t>{
+                                         grid.size_xyz[2], grid.size_xyz[1], grid.size_xyz[0]})
+                                     .mode(torch::kTrilinear)
+                                     .align_corners(false));
+    torch::Tensor host = lung_hu.to(torch::kCPU, torch::kFloat).contiguous();
+    grid.voxels.assign(host.data_ptr<float>(), host.data_ptr<float>() + host.numel());
+  }
+  const Volume& on = same ? ct : grid;
   torch::Tensor logits = nn::SlidingWindowInference(
-      Window(hu, s.window), [&](const torch::Tensor& x) { return lung->Forward(x); },
+      Window(lung_hu, s.window), [&](const torch::Tensor& x) { return lung->Forward(x); },
       WindowOptions(s));
-  Mask raw = LikeGrid<std::uint8_t>(ct);
+  Mask raw = LikeGrid<std::uint8_t>(on);
   CopyInto(Foreground(logits), &raw.voxels);
   // Lungs are inside the body. The lung model normalises each patch, and a patch of nothing
   // but air outside a patient (a wide field of view without a circular reconstruction
   // border) becomes noise it took for lung: as one large component it then displaced a
   // whole lung below.
-  const Mask body = BodyMask(ct);
+  const Mask body = BodyMask(on);
   for (std::size_t i = 0; i < raw.voxels.size(); ++i) raw.voxels[i] &= body.voxels[i];
   // Two lungs, possibly joined at the carina; fragments under a tenth of the largest are
   // misclassified gas (bowel, trachea outside the chest). What they enclose in a slice
   // (vessels, solid nodules the model left out) is lung, as a lung mask means.
-  return FillAxialHoles(KeepLargestComponents(raw, 2, 0.1));
+  Mask lungs = FillAxialHoles(KeepLargestComponents(raw, 2, 0.1));
+  if (same) return lungs;
+  // Back onto the lesions' grid, each voxel from the lung voxel its centre lies in: the one
+  // the trilinear resize above centred on.
+  torch::Tensor coarse =
+      torch::from_blob(lungs.voxels.data(),
+                       {1, 1, grid.size_xyz[2], grid.size_xyz[1], grid.size_xyz[0]}, torch::kUInt8)
+          .to(torch::kFloat);
+  torch::Tensor fine = nn::ResizeNearest(coarse, ct_dhw)[0][0].to(torch::kUInt8).contiguous();
+  Mask out = LikeGrid<std::uint8_t>(ct);
+  CopyInto(fine, &out.voxels);
+  return out;
 }
 
 LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lungs,

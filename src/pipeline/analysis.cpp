@@ -88,7 +88,7 @@ core::Result<StudyAnalysis> AnalyzeStudy(const std::string& dicom_dir,
   a.selection_note = std::move(read->selection_note);
 
   start = Clock::now();
-  auto model = ResampleStage(screener->manifest().lung.input_spacing_xyz).Run({&a.ct});
+  auto model = ResampleStage(screener->manifest().model_spacing_xyz()).Run({&a.ct});
   t["preprocess"] = MsSince(start);
   if (!model.ok()) return model.status();
   a.model = std::move(*model);

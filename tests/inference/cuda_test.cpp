@@ -124,7 +124,7 @@ TEST(CudaScreenerTest, ShippedBundleScreensAPhantomAsOnTheCpu) {
       phantom::GenerateCase(4242, 0, phantom::CaseClass::kCovid, phantom::SizeMode::kSmall);
   auto cpu = Screener::Create(ShippedBundle(), {"cpu", "auto"});
   ASSERT_TRUE(cpu.ok()) << cpu.status().ToString();
-  testing::StudyOnGrid study = testing::PhantomOnGrid(c, (*cpu)->manifest().lung.input_spacing_xyz);
+  testing::StudyOnGrid study = testing::PhantomOnGrid(c, (*cpu)->manifest().model_spacing_xyz());
   core::Result<Screening> expected = (*cpu)->Run(study.ct);
   ASSERT_TRUE(expected.ok()) << expected.status().ToString();
   for (const std::string& precision : (*cpu)->manifest().precision) {
@@ -154,7 +154,7 @@ TEST(CudaScreenerTest, TwoWorkersOnOneGpuGiveTheLoneWorkersAnswers) {
   for (phantom::CaseClass k : {phantom::CaseClass::kCovid, phantom::CaseClass::kNormal,
                                phantom::CaseClass::kOtherPneumonia}) {
     phantom::PhantomCase c = phantom::GenerateCase(4343, index++, k, phantom::SizeMode::kSmall);
-    studies.push_back(testing::PhantomOnGrid(c, (*lone)->manifest().lung.input_spacing_xyz).ct);
+    studies.push_back(testing::PhantomOnGrid(c, (*lone)->manifest().model_spacing_xyz()).ct);
     core::Result<Screening> alone = (*lone)->Run(studies.back());
     ASSERT_TRUE(alone.ok()) << alone.status().ToString();
     expected.push_back(*alone);

@@ -54,6 +54,29 @@ TEST(ManifestTest, StemNormReadAndWrittenOnlyWhenOff) {
       << reason;
 }
 
+TEST(ManifestTest, LungStageMayBeCoarserThanTheModelGridNeverFiner) {
+  json j = Valid();
+  j["stages"]["lesion"]["input_spacing"] = json::array({1.0, 1.0, 2.5});
+  j["stages"]["classifier"]["input_spacing"] = json::array({1.0, 1.0, 2.5});
+  j["stages"]["lung"]["input_spacing"] = json::array({2.0, 2.0, 2.5});
+  core::Result<Manifest> m = ParseManifest(j.dump(), "b/manifest.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->model_spacing_xyz(), (std::array<double, 3>{1.0, 1.0, 2.5}));
+
+  j["stages"]["lung"]["input_spacing"] = json::array({2.0, 0.5, 2.5});
+  std::string reason = Reason(j);
+  EXPECT_NE(reason.find("stages.lung.input_spacing: must not be finer than "
+                        "stages.lesion.input_spacing"),
+            std::string::npos)
+      << reason;
+  j["stages"]["lung"]["input_spacing"] = json::array({2.0, 2.0, 2.5});
+  j["stages"]["classifier"]["input_spacing"] = json::array({2.0, 2.0, 2.5});
+  reason = Reason(j);
+  EXPECT_NE(reason.find("stages.classifier.input_spacing: must equal stages.lesion.input_spacing"),
+            std::string::npos)
+      << reason;
+}
+
 TEST(ManifestTest, UnknownFieldRefused) {
   json j = Valid();
   j["stages"]["lung"]["overlapp"] = 0.5;

@@ -134,6 +134,41 @@ TEST_F(ScreenerTest, SegmentationOnlyNeedsNoClassifier) {
   EXPECT_EQ(s->lesion_map.at(3, 4, 5), 1);
 }
 
+// A lung stage twice as coarse in-plane as the model grid: its mask comes back onto the model
+// grid voxel for voxel. A rigged all-lung model leaves the body mask, a box with its faces on
+// the coarse voxels' borders, so a scale error or a shift by a voxel either way shows.
+TEST_F(ScreenerTest, CoarserLungStageMapsBackOntoTheModelGrid) {
+  manifest_.lung.input_spacing_xyz = {2.0, 2.0, 2.5};
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {-100.0f, 100.0f});
+  Rig(dir_.path(), &manifest_, &manifest_.lesion, {100.0f, -100.0f});
+  auto screener = Load();
+  ASSERT_TRUE(screener);
+  Volume ct;
+  ct.size_xyz = {48, 40, 24};
+  ct.spacing_xyz = {1.0, 1.0, 2.5};
+  ct.voxels.assign(ct.NumVoxels(), -1000.0f);
+  auto in_body = [](int x, int y) { return x >= 8 && x < 32 && y >= 10 && y < 30; };
+  for (int z = 0; z < 24; ++z) {
+    for (int y = 0; y < 40; ++y) {
+      for (int x = 0; x < 48; ++x) {
+        if (in_body(x, y)) ct.at(x, y, z) = 40.0f;
+      }
+    }
+  }
+  core::Result<Screening> s = screener->Run(ct);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->lung_mask.size_xyz, ct.size_xyz);
+  EXPECT_EQ(s->lung_mask.spacing_xyz, ct.spacing_xyz);
+  int wrong = 0;
+  for (int z = 0; z < 24; ++z) {
+    for (int y = 0; y < 40; ++y) {
+      for (int x = 0; x < 48; ++x) wrong += s->lung_mask.at(x, y, z) != in_body(x, y);
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_NEAR(s->lung_volume_ml, 24 * 20 * 24 * 2.5 / 1000.0, 1e-9);
+}
+
 TEST_F(ScreenerTest, WrongSpacingRefused) {
   auto screener = Load();
   ASSERT_TRUE(screener);

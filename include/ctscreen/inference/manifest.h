@@ -54,6 +54,10 @@ struct Manifest {
   StageSpec lung;
   StageSpec lesion;
   StageSpec classifier;
+
+  // The grid the pipeline resamples a study to: the lesion stage's, which the classifier shares
+  // (its crops are cut from it). The lung stage may be coarser; the screener resamples for it.
+  const std::array<double, 3>& model_spacing_xyz() const { return lesion.input_spacing_xyz; }
 };
 
 // SOURCE names the text in reasons ("models/default/manifest.json: ...").
