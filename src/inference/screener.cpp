@@ -174,9 +174,9 @@ core::Status Screener::Impl::CheckInput(const Volume& ct) const {
                           "volume spacing (" + std::to_string(ct.spacing_xyz[0]) + ", " +
                               std::to_string(ct.spacing_xyz[1]) + ", " +
                               std::to_string(ct.spacing_xyz[2]) + ") mm differs from the " +
-                              "bundle's input spacing (" + std::to_string(want[0]) + ", " +
-                              std::to_string(want[1]) + ", " + std::to_string(want[2]) +
-                              ") mm: resample first");
+                              "bundle's model grid, its lesion stage's spacing (" +
+                              std::to_string(want[0]) + ", " + std::to_string(want[1]) + ", " +
+                              std::to_string(want[2]) + ") mm: resample first");
     }
   }
   return core::Status::Ok();
@@ -196,7 +196,6 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
     grid.spacing_xyz[a] = extent / grid.size_xyz[a];
     same = same && grid.size_xyz[a] == ct.size_xyz[a];
   }
-  const std::vector<std::int64_t> ct_dhw{ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]};
   torch::Tensor lung_hu = hu;
   if (!same) {
     lung_hu = F::interpolate(hu, F::InterpolateFuncOptions()
@@ -230,7 +229,10 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
       torch::from_blob(lungs.voxels.data(),
                        {1, 1, grid.size_xyz[2], grid.size_xyz[1], grid.size_xyz[0]}, torch::kUInt8)
           .to(torch::kFloat);
-  torch::Tensor fine = nn::ResizeNearest(coarse, ct_dhw)[0][0].to(torch::kUInt8).contiguous();
+  torch::Tensor fine =
+      nn::ResizeNearest(coarse, {ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]})[0][0]
+          .to(torch::kUInt8)
+          .contiguous();
   Mask out = LikeGrid<std::uint8_t>(ct);
   CopyInto(fine, &out.voxels);
   return out;
