@@ -165,7 +165,7 @@ void ReadStage(Reader& r, const json& o, const std::string& name, StageSpec* s) 
                                    "batch_size", "output_classes"};
   std::set<std::string> required = {"format", "file",       "sha256",        "input_spacing",
                                     "window", "patch_size", "output_classes"};
-  if (segmentation) allowed.insert("overlap");
+  allowed.insert(segmentation ? "overlap" : "crop");
   if (!r.Object(o, path, allowed, required)) return;
 
   std::string format = "native";
@@ -225,6 +225,15 @@ void ReadStage(Reader& r, const json& o, const std::string& name, StageSpec* s) 
     }
   }
   if (segmentation) r.Number(o, path, "overlap", 0.0, 0.95, &s->overlap);
+  if (!segmentation && o.contains("crop")) {
+    std::string crop = "lesion_box";
+    r.String(o, path, "crop", &crop);
+    if (crop == "at_scale") {
+      s->crop = CropRule::kAtScale;
+    } else if (crop != "lesion_box") {
+      r.Fail(path + ".crop", "is '" + crop + "'; allowed: lesion_box, at_scale");
+    }
+  }
   r.Int(o, path, "batch_size", 1, 1024, &s->batch_size);
   r.Strings(o, path, "output_classes", &s->output_classes);
   if (segmentation && (s->output_classes.empty() || s->output_classes[0] != "background")) {
@@ -261,6 +270,8 @@ json StageToJson(const StageSpec& s) {
             {"batch_size", s.batch_size},
             {"output_classes", s.output_classes}};
   if (s.name != "classifier") j["overlap"] = s.overlap;
+  // Written only when it differs, so bundles made before it existed read back unchanged.
+  if (s.crop == CropRule::kAtScale) j["crop"] = "at_scale";
   return j;
 }
 

@@ -15,6 +15,7 @@
 #include "ctscreen/core/logging.h"
 #include "ctscreen/inference/components.h"
 #include "ctscreen/inference/device.h"
+#include "ctscreen/inference/nn/lesion_crop.h"
 #include "ctscreen/inference/nn/resize.h"
 #include "ctscreen/inference/nn/sliding_window.h"
 #include "ctscreen/inference/nn/stage_model.h"
@@ -307,10 +308,8 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
 
 std::vector<double> Screener::Impl::Classify(const torch::Tensor& hu, const LabelMap& lesion_map,
                                              const std::vector<Component>& lesions) {
-  namespace F = torch::nn::functional;
   const StageSpec& s = manifest.classifier;
-  const std::vector<std::int64_t> out_dhw{s.patch_size_xyz[2], s.patch_size_xyz[1],
-                                          s.patch_size_xyz[0]};
+  const nn::Dhw out_dhw{s.patch_size_xyz[2], s.patch_size_xyz[1], s.patch_size_xyz[0]};
   std::int64_t covid = 0;
   for (std::size_t c = 0; c < s.output_classes.size(); ++c) {
     if (s.output_classes[c] == "covid19_like") covid = static_cast<std::int64_t>(c);
@@ -326,21 +325,14 @@ std::vector<double> Screener::Impl::Classify(const torch::Tensor& hu, const Labe
           .bitwise_and(0xFFFF);
   torch::Tensor windowed = Window(hu, s.window);
 
+  const nn::Dhw size{lesion_map.size_xyz[2], lesion_map.size_xyz[1], lesion_map.size_xyz[0]};
   std::vector<torch::Tensor> crops;
   for (const Component& c : lesions) {
-    // A quarter of the lesion's extent (at least 4 voxels) of surroundings on each side: the
-    // classifier tells COVID-19 from other disease partly by where a lesion sits.
-    std::array<int, 3> margin;
-    for (int a = 0; a < 3; ++a) margin[a] = std::max(4, (c.max_xyz[a] - c.min_xyz[a] + 1) / 4);
-    const Box box = Grow(c.min_xyz, c.max_xyz, margin, lesion_map.size_xyz);
-    torch::Tensor ct = F::interpolate(
-        Crop(windowed, box),
-        F::InterpolateFuncOptions().size(out_dhw).mode(torch::kTrilinear).align_corners(false));
-    // The mask on the voxels of the CT channel (torch's `nearest` shifted it towards the
-    // origin); training crops it the same way.
-    torch::Tensor mask =
-        nn::ResizeNearest((Crop(labels, box) == c.label).to(torch::kFloat), out_dhw);
-    crops.push_back(torch::cat({ct, mask}, 1));
+    const nn::CropBox box =
+        nn::ClassifierCropBox(s.crop, {c.min_xyz[2], c.min_xyz[1], c.min_xyz[0]},
+                              {c.max_xyz[2], c.max_xyz[1], c.max_xyz[0]}, size, out_dhw);
+    crops.push_back(
+        nn::CutLesionCrop(windowed, (labels == c.label).to(torch::kFloat), box, out_dhw));
   }
   std::vector<double> probabilities;
   const auto batch = static_cast<std::size_t>(s.batch_size);

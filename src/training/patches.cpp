@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ctscreen/inference/nn/lesion_crop.h"
 #include "ctscreen/inference/nn/resize.h"
 
 namespace ctscreen::training {
@@ -179,33 +180,25 @@ std::vector<LesionSample> FoundLesions(const CaseTensors& t, const TrainingCase&
 }
 
 torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
-                         const std::array<double, 2>& window, const Dhw& out_dhw,
+                         const inference::StageSpec& spec, const Dhw& out_dhw,
                          std::mt19937_64* rng) {
-  Dhw lo, hi;
-  for (int a = 0; a < 3; ++a) {
-    const std::int64_t extent = s.max_dhw[a] - s.min_dhw[a] + 1;
-    std::int64_t margin = std::max<std::int64_t>(4, extent / 4);
-    std::int64_t shift = 0;
-    if (rng) {
-      margin = std::llround(margin * Uniform(*rng, 0.8, 1.3));
-      shift = std::uniform_int_distribution<std::int64_t>(-2, 2)(*rng);
+  inference::nn::CropJitter jitter;
+  if (rng) {
+    // Lesion boxes: a margin 0.8-1.3 times the pipeline's. At scale: a field of view 0.9-1.2
+    // times the patch, a little zoom either way without losing the lesion's true size.
+    jitter.context = spec.crop == inference::CropRule::kAtScale ? Uniform(*rng, 0.9, 1.2)
+                                                                : Uniform(*rng, 0.8, 1.3);
+    for (int a = 0; a < 3; ++a) {
+      jitter.shift[a] = std::uniform_int_distribution<std::int64_t>(-2, 2)(*rng);
     }
-    const std::int64_t n = t.lesions.size(a);
-    lo[a] = std::clamp<std::int64_t>(s.min_dhw[a] - margin + shift, 0, n - 1);
-    hi[a] = std::clamp<std::int64_t>(s.max_dhw[a] + 1 + margin + shift, lo[a] + 1, n);
   }
-  auto crop = [&](const torch::Tensor& v) {
-    return v.index({Slice(), Slice(lo[0], hi[0]), Slice(lo[1], hi[1]), Slice(lo[2], hi[2])})
-        .unsqueeze(0);
-  };
-  const std::vector<std::int64_t> out(out_dhw.begin(), out_dhw.end());
-  torch::Tensor ct = F::interpolate(
-      ApplyWindow(crop(t.hu), window),
-      F::InterpolateFuncOptions().size(out).mode(torch::kTrilinear).align_corners(false));
+  const Dhw size{t.lesions.size(0), t.lesions.size(1), t.lesions.size(2)};
+  const inference::nn::CropBox box =
+      inference::nn::ClassifierCropBox(spec.crop, s.min_dhw, s.max_dhw, size, out_dhw, jitter);
   const torch::Tensor& labels = s.found ? t.found : t.lesions;
-  torch::Tensor mask =
-      inference::nn::ResizeNearest(crop((labels == s.id).unsqueeze(0).to(torch::kFloat)), out);
-  torch::Tensor x = torch::cat({ct, mask}, 1);
+  torch::Tensor x = inference::nn::CutLesionCrop(
+      ApplyWindow(t.hu, spec.window).unsqueeze(0),
+      (labels == s.id).unsqueeze(0).unsqueeze(0).to(torch::kFloat), box, out_dhw);
   if (rng && (*rng)() % 2) x = x.flip({4});
   return x;
 }

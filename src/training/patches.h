@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "ctscreen/inference/manifest.h"
 #include "ctscreen/training/case_data.h"
 
 namespace ctscreen::training {
@@ -79,12 +80,12 @@ std::vector<LesionSample> FindLesions(const CaseTensors& t, const TrainingCase& 
 std::vector<LesionSample> FoundLesions(const CaseTensors& t, const TrainingCase& c, int index,
                                        std::vector<bool>* false_finding);
 
-// The classifier's two-channel input for a lesion (truth or found), cropped like
-// inference::Screener's Classify (a quarter of the extent, at least 4 voxels, of context on each
-// side), with jittered margins, a shift of up to 2 voxels and a random left-right flip when RNG is
-// given. (1, 2, d, h, w).
+// The classifier's two-channel input for a lesion (truth or found), cut by SPEC's crop rule as
+// inference::Screener's Classify cuts it (inference/nn/lesion_crop.h), with a jittered margin or
+// field of view, a shift of up to 2 voxels and a random left-right flip when RNG is given.
+// (1, 2, d, h, w).
 torch::Tensor LesionCrop(const CaseTensors& t, const LesionSample& s,
-                         const std::array<double, 2>& window, const Dhw& out_dhw,
+                         const inference::StageSpec& spec, const Dhw& out_dhw,
                          std::mt19937_64* rng);
 
 }  // namespace ctscreen::training

@@ -155,7 +155,7 @@ class ClassifierSource : public BatchSource {
         if (pool->empty()) pool = any;  // a set with one class only (tests, tiny data)
       }
       const LesionSample& s = (*pool)[rng() % pool->size()];
-      xs.push_back(LesionCrop(cases_[s.case_index], s, spec_.window, out_, &rng));
+      xs.push_back(LesionCrop(cases_[s.case_index], s, spec_, out_, &rng));
       ys.push_back(s.covid ? covid_index_ : 1 - covid_index_);
     }
     return torch::nn::functional::cross_entropy(net_->forward(torch::cat(xs, 0)),

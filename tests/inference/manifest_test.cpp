@@ -54,6 +54,26 @@ TEST(ManifestTest, StemNormReadAndWrittenOnlyWhenOff) {
       << reason;
 }
 
+TEST(ManifestTest, ClassifierCropRuleReadAndWrittenOnlyWhenAtScale) {
+  json j = Valid();
+  EXPECT_FALSE(j["stages"]["classifier"].contains("crop"));  // bundles before it: lesion boxes
+  core::Result<Manifest> plain = ParseManifest(j.dump(), "b/manifest.json");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->classifier.crop, CropRule::kLesionBox);
+  j["stages"]["classifier"]["crop"] = "at_scale";
+  core::Result<Manifest> m = ParseManifest(j.dump(), "b/manifest.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->classifier.crop, CropRule::kAtScale);
+  EXPECT_EQ(ManifestToJson(*m), j.dump(2) + "\n");
+  j["stages"]["classifier"]["crop"] = "lobe";
+  j["stages"]["lesion"]["crop"] = "at_scale";  // segmentation stages cut no crops
+  std::string reason = Reason(j);
+  EXPECT_NE(reason.find("stages.classifier.crop: is 'lobe'; allowed: lesion_box, at_scale"),
+            std::string::npos)
+      << reason;
+  EXPECT_NE(reason.find("stages.lesion.crop: unknown field"), std::string::npos) << reason;
+}
+
 TEST(ManifestTest, LungStageMayBeCoarserThanTheModelGridNeverFiner) {
   json j = Valid();
   j["stages"]["lesion"]["input_spacing"] = json::array({1.0, 1.0, 2.5});

@@ -73,7 +73,7 @@ TEST(PatchesTest, FoundLesionsTakeTheClassOfTheTruthUnderThem) {
   EXPECT_EQ(s[2].min_dhw, (Dhw{8, 8, 8}));
   EXPECT_EQ(s[2].max_dhw, (Dhw{10, 10, 10}));
   // The crop's mask channel shows the found component (no truth lesion is there).
-  torch::Tensor crop = LesionCrop(t, s[2], {-1024.0, 350.0}, {8, 8, 8}, nullptr);
+  torch::Tensor crop = LesionCrop(t, s[2], inference::StageSpec{}, {8, 8, 8}, nullptr);
   ASSERT_EQ(crop.sizes(), (std::vector<std::int64_t>{1, 2, 8, 8, 8}));
   EXPECT_GT(crop.index({0, 1}).sum().item<double>(), 0.0);
 }
@@ -121,11 +121,20 @@ TEST(PatchesTest, LesionCropMaskLiesOnItsCt) {
   c.lesion_covid = {{1, true}};
   std::vector<LesionSample> s = FindLesions(t, c, 0);
   ASSERT_EQ(s.size(), 1u);
-  torch::Tensor crop = LesionCrop(t, s[0], {0.0, 1.0}, {32, 32, 32}, nullptr);
-  const torch::Tensor ct = crop.index({0, 0}) > 0.5, mask = crop.index({0, 1}) > 0.5;
-  const double both = (ct & mask).sum().item<double>();
-  const double dice = 2 * both / (ct.sum().item<double>() + mask.sum().item<double>());
-  EXPECT_GT(dice, 0.9);
+  for (inference::CropRule rule :
+       {inference::CropRule::kLesionBox, inference::CropRule::kAtScale}) {
+    inference::StageSpec spec;
+    spec.window = {0.0, 1.0};
+    spec.crop = rule;
+    std::mt19937_64 rng(3);
+    for (std::mt19937_64* jitter : {static_cast<std::mt19937_64*>(nullptr), &rng}) {
+      torch::Tensor crop = LesionCrop(t, s[0], spec, {32, 32, 32}, jitter);
+      const torch::Tensor ct = crop.index({0, 0}) > 0.5, mask = crop.index({0, 1}) > 0.5;
+      const double both = (ct & mask).sum().item<double>();
+      const double dice = 2 * both / (ct.sum().item<double>() + mask.sum().item<double>());
+      EXPECT_GT(dice, 0.9) << static_cast<int>(rule) << (jitter ? " jittered" : "");
+    }
+  }
 }
 
 }  // namespace

@@ -15,6 +15,11 @@ namespace ctscreen::inference {
 
 enum class ModelFormat { kNative, kTorchScript };
 
+// How the classifier's crop around a lesion is cut (nn/lesion_crop.h): the lesion's own box
+// resized to the patch (the seed method's ROI, "lesion_box"), or the patch's field of view at
+// the model grid's scale, shrunk only for lesions larger than it ("at_scale").
+enum class CropRule { kLesionBox, kAtScale };
+
 // Parameters of the project's own architectures (format native). Those that an architecture
 // does not use are refused when present, so a typo cannot silently change nothing.
 struct ModelParams {
@@ -38,6 +43,7 @@ struct StageSpec {
   std::array<double, 2> window{-1024.0, 350.0};  // HU mapped to [0, 1]
   std::array<int, 3> patch_size_xyz{0, 0, 0};    // classifier: the ROI crop is resized to it
   double overlap = 0.5;                          // segmentation stages
+  CropRule crop = CropRule::kLesionBox;          // classifier
   int batch_size = 1;
   std::vector<std::string> output_classes;
 };
