@@ -122,6 +122,38 @@ TEST_F(TrainTest, InitFromStartsFromAnotherBundlesWeights) {
   EXPECT_EQ(plain->fresh_tensors, std::vector<std::string>{"enc0.0.bias"});
 }
 
+// The classifier mines what the bundle's segmentation finds on each case once; a second
+// classifier run on the same segmentation reads it back, and new lesion weights mine anew.
+TEST_F(TrainTest, ClassifierMinesEachSegmentationOnce) {
+  const fs::path out = root_ / "bundle_mined";
+  TrainOptions o = Options("lung", out);
+  o.epochs = 1;
+  o.steps_per_epoch = 2;  // what is mined is under test, not how well
+  ASSERT_TRUE(TrainStage(o).ok());
+  o.stage = "lesion";
+  ASSERT_TRUE(TrainStage(o).ok());
+  o.stage = "classifier";
+  auto first = TrainStage(o);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->cases_mined, 1);
+  auto again = TrainStage(o);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->cases_mined, 0);
+  EXPECT_EQ(again->samples, first->samples);
+
+  o.stage = "lesion";
+  o.seed = 2;
+  ASSERT_TRUE(TrainStage(o).ok());
+  o.stage = "classifier";
+  auto retrained = TrainStage(o);
+  ASSERT_TRUE(retrained.ok()) << retrained.status().ToString();
+  EXPECT_EQ(retrained->cases_mined, 1);
+  int maps = 0;
+  for (const auto& f : fs::directory_iterator(out / "checkpoints" / "found"))
+    maps += f.is_regular_file();
+  EXPECT_EQ(maps, 2);
+}
+
 TEST_F(TrainTest, RefusesAnUnknownStageAndAnEmptyFolder) {
   TrainOptions o = Options("heart", root_ / "x");
   EXPECT_FALSE(TrainStage(o).ok());

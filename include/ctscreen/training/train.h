@@ -38,6 +38,9 @@ struct TrainReport {
   std::vector<double> epoch_loss;  // mean training loss of each epoch run (not resumed ones)
   int cases = 0;
   int samples = 0;  // classifier: lesions; segmentation: cases
+  // Classifier: the cases the bundle's lung and lesion stages were run on to mine their
+  // findings; the others' came from the checkpoints' cache (same segmentation, same case).
+  int cases_mined = 0;
   double seconds = 0;
   // --init-from into other parameters: the tensors that did not fit and started fresh.
   std::vector<std::string> fresh_tensors;
