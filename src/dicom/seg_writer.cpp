@@ -102,7 +102,9 @@ Status CheckInput(const SourceSeries& source, const std::vector<SegmentInput>& s
                         std::to_string(mask.size()) + " voxels, the source grid " +
                         std::to_string(voxels) + " (columns x rows x slices)");
     }
-    if (std::none_of(mask.begin(), mask.end(), [](std::uint8_t v) { return v != 0; })) {
+    bool any = false;
+    for (std::size_t i = 0; i < voxels && !any; ++i) any = mask[i];
+    if (!any) {
       return Status(ErrorCode::kInvalidArgument,
                     "SEG: segment '" + segments[s].label +
                         "' is empty; leave it out (viewers show empty segments as errors)");
@@ -194,6 +196,7 @@ core::Result<WrittenSeg> SegWriter::Write(const SourceSeries& source,
 
   const std::size_t slice_voxels = static_cast<std::size_t>(source.rows) * source.columns;
   std::vector<bool> used(source.slices.size(), false);
+  std::vector<std::uint8_t> pixels(slice_voxels);
   for (const SegmentInput& input : segments) {
     const SegmentCodes codes = CodesFor(input.kind);
     DcmSegment* segment = nullptr;
@@ -221,8 +224,7 @@ core::Result<WrittenSeg> SegWriter::Write(const SourceSeries& source,
     written.segment_numbers.push_back(number);
 
     for (std::size_t k = 0; k < source.slices.size(); ++k) {
-      const std::uint8_t* slice = input.mask.data() + k * slice_voxels;
-      const bool any = std::any_of(slice, slice + slice_voxels, [](std::uint8_t v) { return v; });
+      const bool any = input.mask.CopyTo(k * slice_voxels, slice_voxels, pixels.data());
       if (!any && !options_.include_empty_frames) continue;
       const SourceSlice& ref = source.slices[k];
       used[k] = true;
@@ -252,7 +254,6 @@ core::Result<WrittenSeg> SegWriter::Write(const SourceSeries& source,
           ref.sop_instance_uid.c_str());
       derivation_item->getSourceImageItems().push_back(source_item);
 
-      std::vector<std::uint8_t> pixels(slice, slice + slice_voxels);
       OFVector<FGBase*> per_frame;
       per_frame.push_back(position.get());
       per_frame.push_back(&frame_content);

@@ -1,5 +1,6 @@
 #include "ctscreen/pipeline/write_results.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ctscreen/dicom/sc_writer.h"
@@ -24,6 +25,12 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
   fs::create_directories(options_.out_dir, ec);
   WriteResultsOutput out;
 
+  // Which lesion ids the label volume holds, in one pass (each segment then views the volume).
+  std::vector<bool> present;
+  for (const std::uint16_t id : found.lesion_labels) {
+    if (id >= present.size()) present.resize(id + 1, false);
+    present[id] = true;
+  }
   std::vector<dicom::SegmentInput> segments;
   std::vector<dicom::SrLesion> sr_lesions;
   for (const auto& lesion : found.lesions) {
@@ -36,12 +43,9 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
                   lesion.covid_like ? "COVID-19-like" : "other", lesion.probability,
                   lesion.volume_ml);
     segment.description = description;
-    segment.mask.resize(voxels);
-    bool any = false;
-    for (std::size_t v = 0; v < voxels; ++v) {
-      segment.mask[v] = found.lesion_labels[v] == lesion.id;
-      any = any || segment.mask[v];
-    }
+    segment.mask = dicom::SegmentMask(found.lesion_labels, static_cast<std::uint16_t>(lesion.id));
+    const bool any =
+        lesion.id > 0 && static_cast<std::size_t>(lesion.id) < present.size() && present[lesion.id];
     dicom::SrLesion sr{lesion.id, lesion.covid_like, lesion.probability, lesion.volume_ml, 0};
     // A segment with nothing in it is never written; the SR still lists the lesion.
     if (any) {
@@ -54,12 +58,9 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
     dicom::SegmentInput lungs;
     lungs.kind = dicom::SegmentKind::kLung;
     lungs.label = "Lungs";
-    lungs.mask.resize(voxels);
-    bool any = false;
-    for (std::size_t v = 0; v < voxels; ++v) {
-      lungs.mask[v] = found.lung_mask[v] != 0;
-      any = any || lungs.mask[v];
-    }
+    lungs.mask = dicom::SegmentMask(found.lung_mask);
+    const bool any = std::any_of(found.lung_mask.begin(), found.lung_mask.end(),
+                                 [](std::uint8_t v) { return v != 0; });
     if (any) segments.push_back(std::move(lungs));
   }
 
@@ -90,11 +91,17 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
     sc.hu.assign(hu, hu + voxels);
     sc.covid_like.assign(voxels, 0);
     sc.other.assign(voxels, 0);
+    // Each id's class, then one pass over the label volume (not one per lesion).
+    std::vector<std::uint8_t> class_of(present.size(), 0);  // 0 none, 1 COVID-19-like, 2 other
     for (const auto& lesion : found.lesions) {
-      auto& target = lesion.covid_like ? sc.covid_like : sc.other;
-      for (std::size_t v = 0; v < voxels; ++v) {
-        if (found.lesion_labels[v] == lesion.id) target[v] = 1;
+      if (lesion.id > 0 && static_cast<std::size_t>(lesion.id) < class_of.size()) {
+        class_of[lesion.id] = lesion.covid_like ? 1 : 2;
       }
+    }
+    for (std::size_t v = 0; v < voxels; ++v) {
+      const std::uint8_t c = class_of[found.lesion_labels[v]];
+      sc.covid_like[v] = c == 1;
+      sc.other[v] = c == 2;
     }
     const fs::path dir = fs::path(options_.out_dir) / "overlay";
     fs::create_directories(dir, ec);

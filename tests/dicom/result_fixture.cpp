@@ -103,16 +103,14 @@ std::vector<SegmentInput> LesionSegments(const PhantomResult& phantom, bool with
     s.kind = lesion.covid_like ? SegmentKind::kCovidLesion : SegmentKind::kOtherLesion;
     s.label = "Lesion " + std::to_string(lesion.id);
     s.description = lesion.kind;
-    s.mask.resize(phantom.lesions.size());
-    for (std::size_t v = 0; v < s.mask.size(); ++v) s.mask[v] = phantom.lesions[v] == lesion.id;
+    s.mask = SegmentMask(phantom.lesions, static_cast<std::uint16_t>(lesion.id));
     segments.push_back(std::move(s));
   }
   if (with_lungs) {
     SegmentInput s;
     s.kind = SegmentKind::kLung;
     s.label = "Lungs";
-    s.mask.resize(phantom.lungs.size());
-    for (std::size_t v = 0; v < s.mask.size(); ++v) s.mask[v] = phantom.lungs[v] != 0;
+    s.mask = SegmentMask(phantom.lungs);
     segments.push_back(std::move(s));
   }
   return segments;

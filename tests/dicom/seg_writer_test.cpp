@@ -57,7 +57,10 @@ void WriteExpected(const PhantomResult& p, const std::vector<SegmentInput>& segm
   }
   json << "]}\n";
   for (std::size_t n = 0; n < segments.size(); ++n) {
-    testing::WriteBytes(dir / ("segment_" + std::to_string(n + 1) + ".raw"), segments[n].mask);
+    const SegmentMask& mask = segments[n].mask;
+    std::vector<std::uint8_t> bytes(mask.size());
+    mask.CopyTo(0, bytes.size(), bytes.data());
+    testing::WriteBytes(dir / ("segment_" + std::to_string(n + 1) + ".raw"), bytes);
   }
 }
 
@@ -146,7 +149,8 @@ TEST_F(SegWriterTest, RefusesEmptySegmentsMissingSegmentsAndForeignGrids) {
   std::vector<SegmentInput> segments = LesionSegments(p, false);
   SegmentInput empty;
   empty.label = "Nothing";
-  empty.mask.assign(p.lesions.size(), 0);
+  const std::vector<std::uint8_t> nothing(p.lesions.size(), 0);
+  empty.mask = SegmentMask(nothing);
   segments.push_back(empty);
   auto with_empty = writer.Write(p.source, segments, path);
   ASSERT_FALSE(with_empty.ok());
@@ -154,7 +158,8 @@ TEST_F(SegWriterTest, RefusesEmptySegmentsMissingSegmentsAndForeignGrids) {
   EXPECT_THAT(with_empty.status().reason(), HasSubstr("'Nothing' is empty"));
 
   segments.pop_back();
-  segments[0].mask.pop_back();
+  const std::vector<std::uint8_t> one_short(p.lesions.begin(), p.lesions.end() - 1);
+  segments[0].mask = SegmentMask(one_short, 1);
   auto short_mask = writer.Write(p.source, segments, path);
   ASSERT_FALSE(short_mask.ok());
   EXPECT_THAT(short_mask.status().reason(), HasSubstr("source grid"));
