@@ -102,9 +102,7 @@ Status CheckInput(const SourceSeries& source, const std::vector<SegmentInput>& s
                         std::to_string(mask.size()) + " voxels, the source grid " +
                         std::to_string(voxels) + " (columns x rows x slices)");
     }
-    bool any = false;
-    for (std::size_t i = 0; i < voxels && !any; ++i) any = mask[i];
-    if (!any) {
+    if (!mask.Any()) {
       return Status(ErrorCode::kInvalidArgument,
                     "SEG: segment '" + segments[s].label +
                         "' is empty; leave it out (viewers show empty segments as errors)");

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+
 #include "ctscreen/imaging/components.h"
 #include "ctscreen/imaging/source_grid.h"
 #include "ctscreen/imaging/window.h"
@@ -118,6 +122,63 @@ TEST(PreprocessTest, SphereSurvivesResampleAndBackMapping) {
   auto linear = ProbabilitiesToSourceGrid(probability, in.geometry, g, pre->source_crop, 0.5f);
   ASSERT_TRUE(linear.ok());
   check(**linear, "linear probabilities");
+}
+
+// The nearest model voxel of every source voxel, computed the plain way (world position, then
+// model index), against ToSourceGrid: its per-axis tables on axis-aligned grids (head first and
+// feet first, a crop, a model grid that starts half a voxel off) and its walk on an oblique one.
+TEST(SourceGridTest, LabelsMapBackToTheNearestModelVoxelOnAlignedAndObliqueGrids) {
+  GeometryInfo model = AxialGrid(23, 19, 11, 1.9, 2.5);
+  model.origin = {-20.3, -17.05, -90};
+  std::vector<std::uint8_t> labels(model.VoxelCount());
+  for (std::size_t n = 0; n < labels.size(); ++n)
+    labels[n] = static_cast<std::uint8_t>(n % 251 + 1);
+
+  GeometryInfo head_first = AxialGrid(61, 47, 37, 0.73, 0.8);
+  GeometryInfo feet_first = head_first;
+  feet_first.direction[1] = {0, -1, 0};
+  feet_first.direction[2] = {0, 0, -1};
+  feet_first.origin = {head_first.origin[0], -head_first.origin[1], -80};
+  GeometryInfo oblique = head_first;
+  const double c = std::cos(0.2), s = std::sin(0.2);
+  oblique.direction[0] = {c, s, 0};
+  oblique.direction[1] = {-s, c, 0};
+
+  for (const GeometryInfo* source : {&head_first, &feet_first, &oblique}) {
+    const IndexBox crop{{3, 2, 1}, {source->size[0] - 5, source->size[1] - 3, source->size[2] - 2}};
+    auto mapped = ToSourceGrid(labels, model, *source, crop);
+    ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+    const std::uint8_t* got = (*mapped)->GetBufferPointer();
+    std::size_t inside = 0, mismatches = 0;
+    for (int k = 0; k < source->size[2]; ++k) {
+      for (int j = 0; j < source->size[1]; ++j) {
+        for (int i = 0; i < source->size[0]; ++i) {
+          std::uint8_t want = 0;
+          const bool in_crop = i >= crop.begin[0] && i < crop.begin[0] + crop.size[0] &&
+                               j >= crop.begin[1] && j < crop.begin[1] + crop.size[1] &&
+                               k >= crop.begin[2] && k < crop.begin[2] + crop.size[2];
+          const Vec3 m = model.WorldToIndex(source->IndexToWorld(i, j, k));
+          std::array<long, 3> at{};
+          bool in_model = true;
+          for (int a = 0; a < 3; ++a) {
+            in_model = in_model && m[a] >= -0.5 && m[a] < model.size[a] - 0.5;
+            at[a] = std::clamp<long>(std::lround(m[a]), 0, model.size[a] - 1);
+          }
+          if (in_crop && in_model) {
+            want =
+                labels[(static_cast<std::size_t>(at[2]) * model.size[1] + at[1]) * model.size[0] +
+                       at[0]];
+            ++inside;
+          }
+          const std::size_t n =
+              (static_cast<std::size_t>(k) * source->size[1] + j) * source->size[0] + i;
+          mismatches += got[n] != want;
+        }
+      }
+    }
+    EXPECT_GT(inside, 10000u);  // the grids overlap: the comparison is not of empty masks
+    EXPECT_EQ(mismatches, 0u);
+  }
 }
 
 TEST(PreprocessTest, RejectsBadSpecs) {

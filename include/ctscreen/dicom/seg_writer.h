@@ -3,6 +3,7 @@
 // instance, in a new series of the source study.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ class SegmentMask {
   bool operator[](std::size_t i) const {
     const std::uint16_t v = u8_ != nullptr ? u8_[i] : u16_[i];
     return value_ == 0 ? v != 0 : v == value_;
+  }
+  bool Any() const {
+    std::uint8_t scratch[4096];
+    for (std::size_t begin = 0; begin < size_; begin += sizeof(scratch)) {
+      if (CopyTo(begin, std::min(sizeof(scratch), size_ - begin), scratch)) return true;
+    }
+    return false;
   }
   // Voxels [begin, begin + count) as 0 or 1 into OUT; whether any of them is 1.
   bool CopyTo(std::size_t begin, std::size_t count, std::uint8_t* out) const {
