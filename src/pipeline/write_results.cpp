@@ -1,6 +1,7 @@
 #include "ctscreen/pipeline/write_results.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 
 #include "ctscreen/dicom/sc_writer.h"
@@ -26,11 +27,8 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
   WriteResultsOutput out;
 
   // Which lesion ids the label volume holds, in one pass (each segment then views the volume).
-  std::vector<bool> present;
-  for (const std::uint16_t id : found.lesion_labels) {
-    if (id >= present.size()) present.resize(id + 1, false);
-    present[id] = true;
-  }
+  std::array<bool, 256> present{};
+  for (const std::uint8_t id : found.lesion_labels) present[id] = true;
   std::vector<dicom::SegmentInput> segments;
   std::vector<dicom::SrLesion> sr_lesions;
   for (const auto& lesion : found.lesions) {
@@ -44,8 +42,7 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
                   lesion.volume_ml);
     segment.description = description;
     segment.mask = dicom::SegmentMask(found.lesion_labels, static_cast<std::uint16_t>(lesion.id));
-    const bool any =
-        lesion.id > 0 && static_cast<std::size_t>(lesion.id) < present.size() && present[lesion.id];
+    const bool any = lesion.id > 0 && lesion.id < 256 && present[lesion.id];
     dicom::SrLesion sr{lesion.id, lesion.covid_like, lesion.probability, lesion.volume_ml, 0};
     // A segment with nothing in it is never written; the SR still lists the lesion.
     if (any) {
@@ -92,9 +89,9 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
     sc.covid_like.assign(voxels, 0);
     sc.other.assign(voxels, 0);
     // Each id's class, then one pass over the label volume (not one per lesion).
-    std::vector<std::uint8_t> class_of(present.size(), 0);  // 0 none, 1 COVID-19-like, 2 other
+    std::array<std::uint8_t, 256> class_of{};  // 0 none, 1 COVID-19-like, 2 other
     for (const auto& lesion : found.lesions) {
-      if (lesion.id > 0 && static_cast<std::size_t>(lesion.id) < class_of.size()) {
+      if (lesion.id > 0 && lesion.id < 256) {
         class_of[lesion.id] = lesion.covid_like ? 1 : 2;
       }
     }

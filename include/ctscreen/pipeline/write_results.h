@@ -27,8 +27,8 @@ struct LesionFinding {
 // One screening mapped onto the source grid (columns fastest, then rows, then slices in the
 // CT's slice order).
 struct ScreeningOnSource {
-  std::vector<std::uint16_t> lesion_labels;
-  std::vector<std::uint8_t> lung_mask;  // empty: no lung segment can be written
+  std::vector<std::uint8_t> lesion_labels;  // LesionFinding::id per voxel, 0 none (ids <= 255)
+  std::vector<std::uint8_t> lung_mask;      // empty: no lung segment can be written
   std::vector<LesionFinding> lesions;
   std::optional<double> lung_volume_ml;
   dicom::SrVerdict verdict = dicom::SrVerdict::kNotAssessable;
