@@ -13,6 +13,7 @@ constexpr const char* kUsage =
     "usage: ctscreen train --data DIR --stage lung|lesion|classifier --out BUNDLE_DIR\n"
     "                      [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N]\n"
     "                      [--max-cases N] [--resume] [--init-from BUNDLE] [--quiet]\n"
+    "                      [--hard-negatives SHARE]\n"
     "\n"
     "Trains one stage of a model bundle on phantom cases (DIR/<case>/ from `ctscreen phantom`):\n"
     "the CT is resampled to the bundle's spacing as analyze does it, the truth masks with it.\n"
@@ -22,7 +23,9 @@ constexpr const char* kUsage =
     "entered into BUNDLE_DIR/manifest.json (created with the small demo layout if absent).\n"
     "  --epochs N   default 10        --steps N  steps per epoch, default 40\n"
     "  --batch N    segmentation patches per step, default 2\n"
-    "  --init-from BUNDLE  start from that bundle's weights of the stage (fine-tuning)\n";
+    "  --init-from BUNDLE  start from that bundle's weights of the stage (fine-tuning)\n"
+    "  --hard-negatives SHARE  classifier: this share (0-1) of the negative crops drawn from the\n"
+    "               quarter of negatives it scores most COVID-19-like, rescored every epoch\n";
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "ctscreen train: %s\n\n%s", message.c_str(), kUsage);
@@ -75,6 +78,13 @@ int RunTrain(int argc, char** argv) {
       if (!value()) return UsageError("--lr needs a number");
       o.lr = std::strtod(v.c_str(), &end);
       if (*end != '\0' || !(o.lr > 0 && o.lr < 1)) return UsageError("--lr must be in (0, 1)");
+    } else if (arg == "--hard-negatives") {
+      char* end = nullptr;
+      if (!value()) return UsageError("--hard-negatives needs a share");
+      o.hard_negative_share = std::strtod(v.c_str(), &end);
+      if (*end != '\0' || !(o.hard_negative_share >= 0 && o.hard_negative_share <= 1)) {
+        return UsageError("--hard-negatives must be in [0, 1]");
+      }
     } else if (arg == "--resume") {
       o.resume = true;
     } else if (arg == "--init-from") {

@@ -126,10 +126,16 @@ class ClassifierSource : public BatchSource {
  public:
   // FALSE_FINDING: one entry per lesion, true for the lesion model's findings on no truth
   // lesion (hard negatives).
+  // HARD_SHARE: the share of negative draws taken from the hardest quarter of all negatives
+  // (other diseases' lesions and false findings), rescored every RESCORE_EVERY steps.
   ClassifierSource(const inference::StageSpec& spec, std::vector<CaseTensors> cases,
                    const std::vector<LesionSample>& lesions, const std::vector<bool>& false_finding,
-                   inference::nn::NativeNet* net)
-      : spec_(spec), cases_(std::move(cases)), net_(net) {
+                   inference::nn::NativeNet* net, double hard_share, int rescore_every)
+      : spec_(spec),
+        cases_(std::move(cases)),
+        net_(net),
+        hard_share_(hard_share),
+        rescore_every_(std::max(1, rescore_every)) {
     for (std::size_t k = 0; k < lesions.size(); ++k) {
       const LesionSample& s = lesions[k];
       (s.covid ? covid_ : false_finding[k] ? false_ : other_).push_back(s);
@@ -138,6 +144,7 @@ class ClassifierSource : public BatchSource {
   }
 
   torch::Tensor Loss(std::mt19937_64& rng) override {
+    if (hard_share_ > 0 && steps_++ % rescore_every_ == 0) RescoreNegatives();
     std::vector<torch::Tensor> xs;
     std::vector<std::int64_t> ys;
     const int batch = std::max(2, spec_.batch_size);
@@ -151,6 +158,13 @@ class ClassifierSource : public BatchSource {
         pool = &other_;
         if (other_.empty() || (!false_.empty() && b % 4 == 3)) pool = &false_;
       }
+      // The case verdict is its most COVID-19-like finding: the negatives that matter are the
+      // ones the classifier currently scores highest, so part of the negative draws come from
+      // those (online hard example mining).
+      if (pool != &covid_ && !hard_.empty() &&
+          std::uniform_real_distribution<double>(0, 1)(rng) < hard_share_) {
+        pool = &hard_;
+      }
       for (const std::vector<LesionSample>* any : {&other_, &false_, &covid_}) {
         if (pool->empty()) pool = any;  // a set with one class only (tests, tiny data)
       }
@@ -163,14 +177,55 @@ class ClassifierSource : public BatchSource {
   }
 
   void SetCovidIndex(std::int64_t index) { covid_index_ = index; }
+  const std::vector<double>& hardest_negative() const { return hardest_negative_; }
 
  private:
+  // Scores every negative as the pipeline would (no jitter, eval mode) and keeps the hardest
+  // quarter in hard_.
+  void RescoreNegatives() {
+    std::vector<const LesionSample*> negatives;
+    for (const auto* pool : {&other_, &false_}) {
+      for (const LesionSample& s : *pool) negatives.push_back(&s);
+    }
+    if (negatives.empty()) return;
+    std::vector<std::pair<float, const LesionSample*>> scored;
+    {
+      torch::NoGradGuard no_grad;
+      net_->module->eval();
+      constexpr std::size_t kBatch = 32;
+      for (std::size_t first = 0; first < negatives.size(); first += kBatch) {
+        std::vector<torch::Tensor> xs;
+        const std::size_t last = std::min(negatives.size(), first + kBatch);
+        for (std::size_t k = first; k < last; ++k) {
+          const LesionSample& s = *negatives[k];
+          xs.push_back(LesionCrop(cases_[s.case_index], s, spec_, out_, nullptr));
+        }
+        const torch::Tensor p =
+            torch::softmax(net_->forward(torch::cat(xs, 0)), 1).select(1, covid_index_);
+        for (std::size_t k = first; k < last; ++k) {
+          scored.emplace_back(p[static_cast<std::int64_t>(k - first)].item<float>(), negatives[k]);
+        }
+      }
+      net_->module->train();
+    }
+    const std::size_t keep = std::max<std::size_t>(1, scored.size() / 4);
+    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    hard_.clear();
+    for (std::size_t k = 0; k < keep; ++k) hard_.push_back(*scored[k].second);
+    hardest_negative_.push_back(scored.front().first);
+  }
+
   inference::StageSpec spec_;
   std::vector<CaseTensors> cases_;
   inference::nn::NativeNet* net_;
-  std::vector<LesionSample> covid_, other_, false_;
+  std::vector<LesionSample> covid_, other_, false_, hard_;
   Dhw out_;
   std::int64_t covid_index_ = 1;
+  double hard_share_ = 0;
+  std::vector<double> hardest_negative_;
+  int rescore_every_ = 1;
+  std::int64_t steps_ = 0;
 };
 
 // The bundle's lung and lesion stages, when both are trained: the classifier then also learns
@@ -387,12 +442,14 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   }
 
   std::unique_ptr<BatchSource> source;
+  const ClassifierSource* classifier = nullptr;
   if (o.stage == "classifier") {
-    auto c =
-        std::make_unique<ClassifierSource>(spec, std::move(cases), lesions, false_finding, &*net);
+    auto c = std::make_unique<ClassifierSource>(spec, std::move(cases), lesions, false_finding,
+                                                &*net, o.hard_negative_share, o.steps_per_epoch);
     for (std::size_t k = 0; k < spec.output_classes.size(); ++k) {
       if (spec.output_classes[k] == "covid19_like") c->SetCovidIndex(static_cast<int>(k));
     }
+    classifier = c.get();
     source = std::move(c);
   } else {
     source = std::make_unique<SegmentationSource>(spec, std::move(cases), &*net, o.batch_size);
@@ -429,8 +486,14 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
         !st.ok()) {
       return st;
     }
-    if (o.progress) std::fputs("\n", stderr);
+    if (o.progress) {
+      if (classifier && !classifier->hardest_negative().empty()) {
+        std::fprintf(stderr, " hardest negative %.3f", classifier->hardest_negative().back());
+      }
+      std::fputs("\n", stderr);
+    }
   }
+  if (classifier) report.hardest_negative = classifier->hardest_negative();
 
   net->module->eval();
   const fs::path weights = out / spec.file;

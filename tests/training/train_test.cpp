@@ -154,6 +154,36 @@ TEST_F(TrainTest, ClassifierMinesEachSegmentationOnce) {
   EXPECT_EQ(maps, 2);
 }
 
+// Hard negatives: once an epoch every negative is scored and the hardest quarter drawn from;
+// the report keeps the top negative score of each rescoring. Nodules are negatives for certain
+// (truth lesions only: this bundle has no lung or lesion stage to mine with).
+TEST_F(TrainTest, HardNegativesAreRescoredEveryEpoch) {
+  phantom::PhantomSetOptions nodules;
+  nodules.out_dir = (root_ / "nodule_cases").string();
+  nodules.seed = 78;
+  nodules.cases = 1;
+  nodules.size = phantom::SizeMode::kSmall;
+  nodules.mix = {{phantom::CaseClass::kNodule, 1.0}};
+  ASSERT_TRUE(phantom::GeneratePhantomSet(nodules, [](int, int) {}).ok());
+  TrainOptions o = Options("classifier", root_ / "bundle_hard");
+  o.data_dir = nodules.out_dir;
+  o.epochs = 2;
+  o.steps_per_epoch = 2;
+  o.hard_negative_share = 0.5;
+  auto hard = TrainStage(o);
+  ASSERT_TRUE(hard.ok()) << hard.status().ToString();
+  ASSERT_EQ(hard->hardest_negative.size(), 2u);
+  for (double p : hard->hardest_negative) {
+    EXPECT_GE(p, 0.0);
+    EXPECT_LE(p, 1.0);
+  }
+  o.out_dir = (root_ / "bundle_plain").string();
+  o.hard_negative_share = 0;
+  auto plain = TrainStage(o);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_TRUE(plain->hardest_negative.empty());
+}
+
 TEST_F(TrainTest, RefusesAnUnknownStageAndAnEmptyFolder) {
   TrainOptions o = Options("heart", root_ / "x");
   EXPECT_FALSE(TrainStage(o).ok());

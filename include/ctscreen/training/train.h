@@ -28,6 +28,9 @@ struct TrainOptions {
   // instead of random ones: fine-tuning a shipped bundle. Empty: from scratch.
   std::string init_from;
   std::uint64_t seed = 1;
+  // Classifier: the share of negative draws taken from the hardest quarter of the negatives,
+  // rescored once an epoch (online hard example mining). 0: every negative alike.
+  double hard_negative_share = 0;
   int max_cases = 0;     // 0: all cases found
   bool progress = true;  // progress bar with the running loss on stderr
   // The bundle's layout when out_dir has no manifest.json yet (default: DemoManifest()).
@@ -41,6 +44,9 @@ struct TrainReport {
   // Classifier: the cases the bundle's lung and lesion stages were run on to mine their
   // findings; the others' came from the checkpoints' cache (same segmentation, same case).
   int cases_mined = 0;
+  // Classifier with hard_negative_share > 0: the highest COVID-19 probability among the
+  // negatives at each rescoring (once an epoch), the number the case verdict turns on.
+  std::vector<double> hardest_negative;
   double seconds = 0;
   // --init-from into other parameters: the tensors that did not fit and started fresh.
   std::vector<std::string> fresh_tensors;
