@@ -41,7 +41,7 @@ core::Result<WriteResultsOutput> WriteResultsStage::Run(const WriteResultsInput&
                   lesion.covid_like ? "COVID-19-like" : "other", lesion.probability,
                   lesion.volume_ml);
     segment.description = description;
-    segment.mask = dicom::SegmentMask(found.lesion_labels, static_cast<std::uint16_t>(lesion.id));
+    segment.mask = dicom::SegmentMask(found.lesion_labels, static_cast<std::uint8_t>(lesion.id));
     const bool any = lesion.id > 0 && lesion.id < 256 && present[lesion.id];
     dicom::SrLesion sr{lesion.id, lesion.covid_like, lesion.probability, lesion.volume_ml, 0};
     // A segment with nothing in it is never written; the SR still lists the lesion.

@@ -103,7 +103,7 @@ std::vector<SegmentInput> LesionSegments(const PhantomResult& phantom, bool with
     s.kind = lesion.covid_like ? SegmentKind::kCovidLesion : SegmentKind::kOtherLesion;
     s.label = "Lesion " + std::to_string(lesion.id);
     s.description = lesion.kind;
-    s.mask = SegmentMask(phantom.lesions, static_cast<std::uint16_t>(lesion.id));
+    s.mask = SegmentMask(phantom.lesions, static_cast<std::uint8_t>(lesion.id));
     segments.push_back(std::move(s));
   }
   if (with_lungs) {

@@ -24,15 +24,12 @@ enum class SegmentKind { kCovidLesion, kOtherLesion, kLung };
 class SegmentMask {
  public:
   SegmentMask() = default;
-  explicit SegmentMask(const std::vector<std::uint8_t>& labels, std::uint16_t value = 0)
-      : u8_(labels.data()), size_(labels.size()), value_(value) {}
-  explicit SegmentMask(const std::vector<std::uint16_t>& labels, std::uint16_t value = 0)
-      : u16_(labels.data()), size_(labels.size()), value_(value) {}
+  explicit SegmentMask(const std::vector<std::uint8_t>& labels, std::uint8_t value = 0)
+      : labels_(labels.data()), size_(labels.size()), value_(value) {}
 
   std::size_t size() const { return size_; }
   bool operator[](std::size_t i) const {
-    const std::uint16_t v = u8_ != nullptr ? u8_[i] : u16_[i];
-    return value_ == 0 ? v != 0 : v == value_;
+    return value_ == 0 ? labels_[i] != 0 : labels_[i] == value_;
   }
   bool Any() const {
     std::uint8_t scratch[4096];
@@ -43,37 +40,26 @@ class SegmentMask {
   }
   // Voxels [begin, begin + count) as 0 or 1 into OUT; whether any of them is 1.
   bool CopyTo(std::size_t begin, std::size_t count, std::uint8_t* out) const {
-    std::uint8_t any = 0;
-    if (u8_ != nullptr && value_ != 0 &&
-        (value_ > 255 || std::memchr(u8_ + begin, value_, count) == nullptr)) {
+    const std::uint8_t* in = labels_ + begin;
+    if (labels_ == nullptr || (value_ != 0 && std::memchr(in, value_, count) == nullptr)) {
       // A lesion lies in a few slices of hundreds; memchr passes over the others at memory speed.
       std::memset(out, 0, count);
-    } else if (u8_ != nullptr) {
-      Fill(u8_ + begin, count, out, &any);
-    } else if (u16_ != nullptr) {
-      Fill(u16_ + begin, count, out, &any);
+      return false;
     }
-    return any != 0;
-  }
-
- private:
-  template <typename T>
-  void Fill(const T* in, std::size_t count, std::uint8_t* out, std::uint8_t* any) const {
-    // Branch-free, so the loop vectorises: the lungs' segment reads every voxel of the study.
+    // The value test is outside the loops, which are then a compare and a store per voxel.
     std::uint8_t seen = 0;
     if (value_ == 0) {
       for (std::size_t i = 0; i < count; ++i) seen |= out[i] = in[i] != 0;
     } else {
-      const T value = static_cast<T>(value_);
-      for (std::size_t i = 0; i < count; ++i) seen |= out[i] = in[i] == value;
+      for (std::size_t i = 0; i < count; ++i) seen |= out[i] = in[i] == value_;
     }
-    *any = seen;
+    return seen != 0;
   }
 
-  const std::uint8_t* u8_ = nullptr;
-  const std::uint16_t* u16_ = nullptr;
+ private:
+  const std::uint8_t* labels_ = nullptr;
   std::size_t size_ = 0;
-  std::uint16_t value_ = 0;
+  std::uint8_t value_ = 0;
 };
 
 struct SegmentInput {
