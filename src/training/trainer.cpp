@@ -51,6 +51,8 @@ class BatchSource {
  public:
   virtual ~BatchSource() = default;
   virtual torch::Tensor Loss(std::mt19937_64& rng) = 0;
+  // Called before each epoch's first step.
+  virtual void StartEpoch() {}
 };
 
 class SegmentationSource : public BatchSource {
@@ -127,15 +129,11 @@ class ClassifierSource : public BatchSource {
   // FALSE_FINDING: one entry per lesion, true for the lesion model's findings on no truth
   // lesion (hard negatives).
   // HARD_SHARE: the share of negative draws taken from the hardest quarter of all negatives
-  // (other diseases' lesions and false findings), rescored every RESCORE_EVERY steps.
+  // (other diseases' lesions and false findings), rescored at the start of every epoch.
   ClassifierSource(const inference::StageSpec& spec, std::vector<CaseTensors> cases,
                    const std::vector<LesionSample>& lesions, const std::vector<bool>& false_finding,
-                   inference::nn::NativeNet* net, double hard_share, int rescore_every)
-      : spec_(spec),
-        cases_(std::move(cases)),
-        net_(net),
-        hard_share_(hard_share),
-        rescore_every_(std::max(1, rescore_every)) {
+                   inference::nn::NativeNet* net, double hard_share)
+      : spec_(spec), cases_(std::move(cases)), net_(net), hard_share_(hard_share) {
     for (std::size_t k = 0; k < lesions.size(); ++k) {
       const LesionSample& s = lesions[k];
       (s.covid ? covid_ : false_finding[k] ? false_ : other_).push_back(s);
@@ -143,8 +141,11 @@ class ClassifierSource : public BatchSource {
     out_ = {spec.patch_size_xyz[2], spec.patch_size_xyz[1], spec.patch_size_xyz[0]};
   }
 
+  void StartEpoch() override {
+    if (hard_share_ > 0) RescoreNegatives();
+  }
+
   torch::Tensor Loss(std::mt19937_64& rng) override {
-    if (hard_share_ > 0 && steps_++ % rescore_every_ == 0) RescoreNegatives();
     std::vector<torch::Tensor> xs;
     std::vector<std::int64_t> ys;
     const int batch = std::max(2, spec_.batch_size);
@@ -224,8 +225,6 @@ class ClassifierSource : public BatchSource {
   std::int64_t covid_index_ = 1;
   double hard_share_ = 0;
   std::vector<double> hardest_negative_;
-  int rescore_every_ = 1;
-  std::int64_t steps_ = 0;
 };
 
 // The bundle's lung and lesion stages, when both are trained: the classifier then also learns
@@ -445,7 +444,7 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   const ClassifierSource* classifier = nullptr;
   if (o.stage == "classifier") {
     auto c = std::make_unique<ClassifierSource>(spec, std::move(cases), lesions, false_finding,
-                                                &*net, o.hard_negative_share, o.steps_per_epoch);
+                                                &*net, o.hard_negative_share);
     for (std::size_t k = 0; k < spec.output_classes.size(); ++k) {
       if (spec.output_classes[k] == "covid19_like") c->SetCovidIndex(static_cast<int>(k));
     }
@@ -463,6 +462,7 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     }
     double sum = 0;
+    source->StartEpoch();
     for (int step = 0; step < o.steps_per_epoch; ++step) {
       optimizer.zero_grad();
       torch::Tensor loss = source->Loss(rng);

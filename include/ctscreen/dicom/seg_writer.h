@@ -28,9 +28,6 @@ class SegmentMask {
       : labels_(labels.data()), size_(labels.size()), value_(value) {}
 
   std::size_t size() const { return size_; }
-  bool operator[](std::size_t i) const {
-    return value_ == 0 ? labels_[i] != 0 : labels_[i] == value_;
-  }
   bool Any() const {
     std::uint8_t scratch[4096];
     for (std::size_t begin = 0; begin < size_; begin += sizeof(scratch)) {
