@@ -199,28 +199,20 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
     size_xyz[a] = std::max(1L, std::lround(extent / s.input_spacing_xyz[a]));
     same = same && size_xyz[a] == ct.size_xyz[a];
   }
-  torch::Tensor lung_hu = hu;
-  if (!same) {
-    lung_hu = F::interpolate(
-        hu, F::InterpolateFuncOptions()
-                .size(std::vector<std::int64_t>{size_xyz[2], size_xyz[1], size_xyz[0]})
-                .mode(torch::kTrilinear)
-                .align_corners(false));
-  }
+  auto resize = [](const torch::Tensor& t, std::vector<std::int64_t> dhw) {
+    return F::interpolate(t, F::InterpolateFuncOptions()
+                                 .size(std::move(dhw))
+                                 .mode(torch::kTrilinear)
+                                 .align_corners(false));
+  };
   torch::Tensor logits = nn::SlidingWindowInference(
-      Window(lung_hu, s.window), [&](const torch::Tensor& x) { return lung->Forward(x); },
-      WindowOptions(s));
+      Window(same ? hu : resize(hu, {size_xyz[2], size_xyz[1], size_xyz[0]}), s.window),
+      [&](const torch::Tensor& x) { return lung->Forward(x); }, WindowOptions(s));
   // Back onto the model grid before anything is decided: the logits, resized trilinearly like
   // the CT above, give a boundary as fine as the lesions' grid, where a mask carried over
   // voxel by voxel gave the coarse grid's steps (held-out lung Dice 0.947 against 0.942 with a
   // lung model at 3 mm).
-  if (!same) {
-    logits = F::interpolate(
-        logits, F::InterpolateFuncOptions()
-                    .size(std::vector<std::int64_t>{ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]})
-                    .mode(torch::kTrilinear)
-                    .align_corners(false));
-  }
+  if (!same) logits = resize(logits, {ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]});
   Mask raw = LikeGrid<std::uint8_t>(ct);
   CopyInto(Foreground(logits), &raw.voxels);
   // Lungs are inside the body. The lung model normalises each patch, and a patch of nothing
