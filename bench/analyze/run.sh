@@ -3,10 +3,15 @@
 # default bundle: per-stage timings from result.json, peak RSS from /usr/bin/time -v. The study
 # is the first 300 slices of phantom seed 1 (full size, COVID-19 class, Explicit VR LE); page
 # cache warm (a first run reads it), so reading measures decoding, not the disk.
-#   bench/analyze/run.sh [BUNDLE]
+# RUNS timed runs (default 5) after one warm-up: this shared machine swings by up to 2x from
+# one run to the next, so one run says little; the table gives each and the median, and the
+# runs are drawn to bench/analyze/timings.svg (CTSCREEN_BENCH_PLOT elsewhere).
+#   [RUNS=N] bench/analyze/run.sh [BUNDLE]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUNDLE=${1:-models/default}
+RUNS=${RUNS:-5}
+PLOT=${CTSCREEN_BENCH_PLOT:-bench/analyze/timings.svg}
 BUILD=${CTSCREEN_BUILD_DIR:-build}
 BIN="$BUILD/src/app/ctscreen"
 ninja -C "$BUILD" -j1 ctscreen >/dev/null
@@ -22,15 +27,25 @@ find "$WORK/phantom/case_0000/dicom" -name 'CT_*.dcm' | sort | head -300 |
 echo "## analyze (CPU)"
 echo
 echo "Machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(free -g | awk '/Mem:/{print $2}') GB, $(date -u +%Y-%m-%d)."
-echo "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
-/usr/bin/time -v "$BIN" analyze "$WORK/study" --out "$WORK/out" --bundle "$BUNDLE" \
-  2>"$WORK/time.txt" >/dev/null
-python3 - "$WORK/out/result.json" "$WORK/time.txt" <<'PY'
-import json, re, sys
-r = json.load(open(sys.argv[1]))
-t = open(sys.argv[2]).read()
-rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
-wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1)
+echo "Load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
+for n in $(seq 1 "$RUNS"); do
+  /usr/bin/time -v "$BIN" analyze "$WORK/study" --out "$WORK/out$n" --bundle "$BUNDLE" \
+    2>"$WORK/time$n.txt" >/dev/null
+done
+python3 - "$WORK" "$RUNS" <<'PY'
+import json, re, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+stages = ["load_bundle", "read", "preprocess", "lung_seg", "lesion_seg", "classify",
+          "map_to_source", "write", "total"]
+rows = []
+for n in range(1, runs + 1):
+    r = json.load(open(f"{work}/out{n}/result.json"))
+    t = open(f"{work}/time{n}.txt").read()
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024 / 1024
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1)
+    m, s = wall.split(":")[-2:]
+    rows.append((r, float(m) * 60 + float(s), rss))
+r = rows[0][0]
 g = r["geometry"]
 print(f"Study: {g['size'][0]} x {g['size'][1]} x {g['size'][2]} voxels, "
       f"{g['spacing_mm'][0]:.3f} x {g['spacing_mm'][1]:.3f} x {g['spacing_mm'][2]:.3f} mm; "
@@ -38,11 +53,19 @@ print(f"Study: {g['size'][0]} x {g['size'][1]} x {g['size'][2]} voxels, "
       f"(model grid {' x '.join(str(s) for s in r['model_grid']['size'])}); "
       f"verdict {r['verdict']}, {len(r['lesions'])} lesion(s).")
 print()
-print("| stage | ms |")
-print("|---|---|")
-for k in ["load_bundle", "read", "preprocess", "lung_seg", "lesion_seg", "classify",
-          "map_to_source", "write", "total"]:
-    print(f"| {k} | {r['timings_ms'].get(k, 0):.0f} |")
+print("| run | " + " | ".join(stages) + " | process wall s | peak RSS GB |")
+print("|---|" + "---:|" * (len(stages) + 2))
+for n, (res, wall, rss) in enumerate(rows, 1):
+    ms = [f"{res['timings_ms'].get(k, 0):.0f}" for k in stages]
+    print(f"| {n} | " + " | ".join(ms) + f" | {wall:.2f} | {rss:.2f} |")
+med = [f"{statistics.median(x['timings_ms'].get(k, 0) for x, _, _ in rows):.0f}" for k in stages]
+print("| median | " + " | ".join(med) +
+      f" | {statistics.median(w for _, w, _ in rows):.2f} | {max(m for _, _, m in rows):.2f} (max) |")
 print()
-print(f"Process wall time {wall}; peak RSS {rss / 1024 / 1024:.2f} GB (/usr/bin/time -v).")
+print("Milliseconds from result.json's timings_ms; process wall and peak RSS from /usr/bin/time -v.")
 PY
+python3 bench/analyze/timings_svg.py "$PLOT" \
+  "ctscreen analyze, 512 x 512 x 300 study, $(nproc) CPU cores, $(date -u +%Y-%m-%d)" \
+  $(for n in $(seq 1 "$RUNS"); do echo "$WORK/out$n/result.json"; done)
+echo
+echo "Plot: $PLOT"
