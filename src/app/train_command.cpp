@@ -13,7 +13,7 @@ constexpr const char* kUsage =
     "usage: ctscreen train --data DIR --stage lung|lesion|classifier --out BUNDLE_DIR\n"
     "                      [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N]\n"
     "                      [--max-cases N] [--resume] [--init-from BUNDLE] [--quiet]\n"
-    "                      [--hard-negatives SHARE]\n"
+    "                      [--hard-negatives SHARE] [--lung-lesion-share SHARE]\n"
     "\n"
     "Trains one stage of a model bundle on phantom cases (DIR/<case>/ from `ctscreen phantom`):\n"
     "the CT is resampled to the bundle's spacing as analyze does it, the truth masks with it.\n"
@@ -25,7 +25,9 @@ constexpr const char* kUsage =
     "  --batch N    segmentation patches per step, default 2\n"
     "  --init-from BUNDLE  start from that bundle's weights of the stage (fine-tuning)\n"
     "  --hard-negatives SHARE  classifier: this share (0-1) of the negative crops drawn from the\n"
-    "               quarter of negatives it scores most COVID-19-like, rescored every epoch\n";
+    "               quarter of negatives it scores most COVID-19-like, rescored every epoch\n"
+    "  --lung-lesion-share SHARE  lung: this share (0-1) of the patches centred on a truth\n"
+    "               lesion (consolidations and nodules are lung in the truth); default 0\n";
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "ctscreen train: %s\n\n%s", message.c_str(), kUsage);
@@ -84,6 +86,13 @@ int RunTrain(int argc, char** argv) {
       o.hard_negative_share = std::strtod(v.c_str(), &end);
       if (*end != '\0' || !(o.hard_negative_share >= 0 && o.hard_negative_share <= 1)) {
         return UsageError("--hard-negatives must be in [0, 1]");
+      }
+    } else if (arg == "--lung-lesion-share") {
+      char* end = nullptr;
+      if (!value()) return UsageError("--lung-lesion-share needs a share");
+      o.lung_lesion_share = std::strtod(v.c_str(), &end);
+      if (*end != '\0' || !(o.lung_lesion_share >= 0 && o.lung_lesion_share <= 1)) {
+        return UsageError("--lung-lesion-share must be in [0, 1]");
       }
     } else if (arg == "--resume") {
       o.resume = true;

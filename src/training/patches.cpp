@@ -82,6 +82,17 @@ std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& i
   return {x[0], y[0][0].to(torch::kLong)};
 }
 
+PatchMix SegmentationPatchMix(const std::string& stage, double lung_lesion_share) {
+  if (stage == "lesion") return {0.67, 0.33};
+  return {lung_lesion_share, (1 - lung_lesion_share) / 2};
+}
+
+PatchAnchor DrawAnchor(const PatchMix& mix, double draw) {
+  if (draw < mix.lesion) return PatchAnchor::kLesion;
+  if (draw < mix.lesion + mix.lung) return PatchAnchor::kLung;
+  return PatchAnchor::kAnywhere;
+}
+
 bool RandomVoxel(const torch::Tensor& mask, std::mt19937_64& rng, Dhw* out) {
   torch::Tensor nz = mask.nonzero();
   if (nz.size(0) == 0) return false;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "ctscreen/inference/manifest.h"
@@ -37,6 +38,20 @@ std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& i
                                                           const torch::Tensor& label,
                                                           const Dhw& center, const Dhw& patch,
                                                           std::mt19937_64& rng);
+
+// Where a segmentation patch is centred. Lesion stage: two patches in three on a lesion (a
+// lesion drawn first, so that small ones count as much as a consolidated lobe), the rest on
+// the lungs, where the false findings would be. Lung stage: half anywhere (air-only and
+// body-only patches are what teaches it outside air from lung), half on the lungs, or first
+// LUNG_LESION_SHARE of them on a lesion (consolidations and nodules are lung in the truth).
+enum class PatchAnchor { kLesion, kLung, kAnywhere };
+struct PatchMix {
+  double lesion = 0;  // share centred on a lesion
+  double lung = 0;    // share centred on a lung voxel; the rest anywhere
+};
+PatchMix SegmentationPatchMix(const std::string& stage, double lung_lesion_share);
+// DRAW uniform in [0, 1): the anchor MIX gives it.
+PatchAnchor DrawAnchor(const PatchMix& mix, double draw);
 
 // A voxel of MASK (D, H, W) != 0 drawn uniformly; false when the mask is empty.
 bool RandomVoxel(const torch::Tensor& mask, std::mt19937_64& rng, Dhw* out);

@@ -58,8 +58,11 @@ class BatchSource {
 class SegmentationSource : public BatchSource {
  public:
   SegmentationSource(const inference::StageSpec& spec, std::vector<CaseTensors> cases,
-                     inference::nn::NativeNet* net, int batch)
-      : spec_(spec), net_(net), batch_(batch) {
+                     inference::nn::NativeNet* net, int batch, double lung_lesion_share)
+      : spec_(spec),
+        net_(net),
+        batch_(batch),
+        mix_(SegmentationPatchMix(spec.name, lung_lesion_share)) {
     for (CaseTensors& c : cases) {
       torch::Tensor label = spec.name == "lung" ? c.lungs : (c.lesions > 0).to(torch::kUInt8);
       images_.push_back(ApplyWindow(c.hu, spec.window));
@@ -78,20 +81,21 @@ class SegmentationSource : public BatchSource {
     for (int b = 0; b < batch_; ++b) {
       const std::size_t i = rng() % images_.size();
       Dhw center{0, 0, 0};
-      // Lesion stage: two patches in three centred on a lesion (a lesion drawn first, so that
-      // small ones count as much as a consolidated lobe), the rest on the lungs, where the
-      // false findings would be. Lung stage: half anywhere (air-only and body-only patches are
-      // what teaches it outside air from lung), half on the lungs. Centring a third or a
-      // quarter of the lung patches on lesions (consolidations are lung in the truth) was
-      // tried and gave far worse lung models in the same number of steps (lung Dice 0.69 on
-      // the held-out phantoms, 0 on five; models/default/README.md).
+      // Centring a third or a quarter of the lung patches on lesions from scratch gave far
+      // worse lung models in the same number of steps (lung Dice 0.69 on the held-out
+      // phantoms, 0 on five; models/default/README.md); a trained one is fine-tuned so.
       const double draw = std::uniform_real_distribution<double>(0, 1)(rng);
       bool found = false;
-      if (spec_.name == "lesion") {
-        if (draw < 0.67) found = lesions_[i].AnyLabel(rng, &center);
-        if (!found) found = lungs_[i].Any(rng, &center);
-      } else if (draw < 0.5) {
-        found = lungs_[i].Any(rng, &center);
+      switch (DrawAnchor(mix_, draw)) {
+        case PatchAnchor::kLesion:
+          found = lesions_[i].AnyLabel(rng, &center);
+          if (!found) found = lungs_[i].Any(rng, &center);
+          break;
+        case PatchAnchor::kLung:
+          found = lungs_[i].Any(rng, &center);
+          break;
+        case PatchAnchor::kAnywhere:
+          break;
       }
       if (!found) {
         for (int a = 0; a < 3; ++a) {
@@ -118,6 +122,7 @@ class SegmentationSource : public BatchSource {
   inference::StageSpec spec_;
   inference::nn::NativeNet* net_;
   int batch_;
+  PatchMix mix_;
   Dhw patch_;
   std::vector<torch::Tensor> images_, labels_;
   std::vector<VoxelSampler> lesions_, lungs_;
@@ -451,7 +456,8 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
     classifier = c.get();
     source = std::move(c);
   } else {
-    source = std::make_unique<SegmentationSource>(spec, std::move(cases), &*net, o.batch_size);
+    source = std::make_unique<SegmentationSource>(spec, std::move(cases), &*net, o.batch_size,
+                                                  o.lung_lesion_share);
   }
 
   for (int epoch = first_epoch; epoch < o.epochs; ++epoch) {

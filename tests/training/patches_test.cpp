@@ -39,6 +39,29 @@ TEST(PatchesTest, VoxelSamplerDrawsSmallLesionsAsOftenAsLargeOnes) {
   EXPECT_FALSE(VoxelSampler(torch::zeros({4, 4, 4}, torch::kUInt8), false).Any(rng, &at));
 }
 
+// Where patches are centred, as shares of the draws. The lung stage's default is what every
+// shipped lung model was trained with (half anywhere, half on the lungs); a lesion share is
+// taken out first and the rest split as before.
+TEST(PatchesTest, PatchAnchorsFollowTheStagesMix) {
+  auto shares = [](const PatchMix& mix) {
+    std::map<PatchAnchor, int> n;
+    for (int k = 0; k < 1000; ++k) ++n[DrawAnchor(mix, (k + 0.5) / 1000)];
+    return n;
+  };
+  auto lesion = shares(SegmentationPatchMix("lesion", 0.3));  // the share is the lung stage's
+  EXPECT_EQ(lesion[PatchAnchor::kLesion], 670);
+  EXPECT_EQ(lesion[PatchAnchor::kLung], 330);
+  EXPECT_EQ(lesion[PatchAnchor::kAnywhere], 0);
+  auto lung = shares(SegmentationPatchMix("lung", 0));
+  EXPECT_EQ(lung[PatchAnchor::kLesion], 0);
+  EXPECT_EQ(lung[PatchAnchor::kLung], 500);
+  EXPECT_EQ(lung[PatchAnchor::kAnywhere], 500);
+  auto tuned = shares(SegmentationPatchMix("lung", 0.3));
+  EXPECT_EQ(tuned[PatchAnchor::kLesion], 300);
+  EXPECT_EQ(tuned[PatchAnchor::kLung], 350);
+  EXPECT_EQ(tuned[PatchAnchor::kAnywhere], 350);
+}
+
 // The lesion model's findings become classifier samples labelled by the truth under them:
 // on a COVID-19-like lesion positive, on another disease's lesion negative, on no lesion a
 // negative false finding (the hard negatives normal cases need).

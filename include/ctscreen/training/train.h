@@ -31,6 +31,10 @@ struct TrainOptions {
   // Classifier: the share of negative draws taken from the hardest quarter of the negatives,
   // rescored once an epoch (online hard example mining). 0: every negative alike.
   double hard_negative_share = 0;
+  // Lung stage: the share of patches centred on a truth lesion (a lesion drawn first). The
+  // truth counts consolidations, nodules and pleural opacities as lung; a lung model that
+  // leaves them out hides them from the lesion stage. 0: half anywhere, half on the lungs.
+  double lung_lesion_share = 0;
   int max_cases = 0;     // 0: all cases found
   bool progress = true;  // progress bar with the running loss on stderr
   // The bundle's layout when out_dir has no manifest.json yet (default: DemoManifest()).
