@@ -102,6 +102,35 @@ core::Result<LesionDetection> MatchLesions(const imaging::LabelImage& truth,
   return d;
 }
 
+std::vector<ClassDetection> SummariseByClass(const std::vector<CaseScore>& cases) {
+  std::vector<ClassDetection> by_class;
+  std::vector<double> dice_sum;
+  for (const CaseScore& c : cases) {
+    auto same = [&](const ClassDetection& k) { return k.truth_class == c.truth_class; };
+    auto it = std::find_if(by_class.begin(), by_class.end(), same);
+    if (it == by_class.end()) {
+      ClassDetection k;
+      k.truth_class = c.truth_class;
+      it = by_class.insert(by_class.end(), k);
+      dice_sum.push_back(0);
+    }
+    ++it->cases;
+    it->lesions += c.detection;
+    it->lowest_probability = std::min(it->lowest_probability, c.probability);
+    it->highest_probability = std::max(it->highest_probability, c.probability);
+    if (c.lesion_dice >= 0) {
+      dice_sum[it - by_class.begin()] += c.lesion_dice;
+      ++it->lesion_cases;
+    }
+  }
+  for (std::size_t n = 0; n < by_class.size(); ++n) {
+    if (by_class[n].lesion_cases > 0) {
+      by_class[n].lesion_dice = dice_sum[n] / by_class[n].lesion_cases;
+    }
+  }
+  return by_class;
+}
+
 core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
   auto case_dirs = FindCases(options.cases_dir);
   if (!case_dirs.ok()) return case_dirs.status();
@@ -176,17 +205,7 @@ core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options) {
     if (c.covid && called) ++tp;
     if (!c.covid && !called) ++tn;
   }
-  for (const CaseScore& c : r.cases) {
-    auto same = [&](const ClassDetection& k) { return k.truth_class == c.truth_class; };
-    auto it = std::find_if(r.by_class.begin(), r.by_class.end(), same);
-    if (it == r.by_class.end()) {
-      ClassDetection k;
-      k.truth_class = c.truth_class;
-      it = r.by_class.insert(r.by_class.end(), k);
-    }
-    ++it->cases;
-    it->lesions += c.detection;
-  }
+  r.by_class = SummariseByClass(r.cases);
   r.lung_dice = r.cases.empty() ? 0 : lung_sum / r.cases.size();
   r.lesion_dice = lesion_cases ? lesion_sum / lesion_cases : 0;
   r.lesion_dice_pooled = pooled.Dice();

@@ -71,14 +71,16 @@ std::string EvaluationMarkdown(const EvaluationReport& r, const std::string& cas
       "voxels; a false finding is a found lesion on no truth lesion):\n\n";
   md +=
       "| case class | cases | truth lesions detected | found lesions | false findings | "
-      "false findings per case |\n";
-  md += "|---|---|---|---|---|---|\n";
+      "false findings per case | lesion Dice (mean) | case probability (lowest-highest) |\n";
+  md += "|---|---|---|---|---|---|---|---|\n";
   for (const ClassDetection& k : r.by_class) {
     const LesionDetection& d = k.lesions;
     md += "| " + k.truth_class + " | " + std::to_string(k.cases) + " | " +
           std::to_string(d.detected) + " of " + std::to_string(d.truth) + " | " +
           std::to_string(d.found) + " | " + std::to_string(d.false_findings) + " | " +
-          Fixed(k.cases ? static_cast<double>(d.false_findings) / k.cases : 0.0, 1) + " |\n";
+          Fixed(k.cases ? static_cast<double>(d.false_findings) / k.cases : 0.0, 1) + " | " +
+          (k.lesion_dice < 0 ? std::string("–") : Fixed(k.lesion_dice)) + " | " +
+          Fixed(k.lowest_probability) + "-" + Fixed(k.highest_probability) + " |\n";
   }
   md += "\n";
   md +=

@@ -122,9 +122,50 @@ TEST(MetricsTest, MatchLesionsCountsDetectedAndFalseFindings) {
   k.truth_class = "covid_small";
   k.cases = 2;
   k.lesions = *d;
+  k.lesion_dice = 0.25;
+  k.lesion_cases = 2;
+  k.lowest_probability = 0.001;
+  k.highest_probability = 0.036;
   r.by_class.push_back(k);
-  EXPECT_NE(EvaluationMarkdown(r, "").find("| covid_small | 2 | 1 of 3 | 2 | 1 | 0.5 |"),
+  EXPECT_NE(EvaluationMarkdown(r, "").find(
+                "| covid_small | 2 | 1 of 3 | 2 | 1 | 0.5 | 0.250 | 0.001-0.036 |"),
             std::string::npos);
+}
+
+// Per class: a Dice mean over the cases that have lesions only (a normal case has no Dice, not
+// a Dice of 0), the lesion counts summed, and the range of the case probabilities.
+TEST(MetricsTest, ClassSummaryAveragesDiceOverCasesWithLesions) {
+  auto score = [](const char* cls, double p, double dice, int truth, int detected) {
+    CaseScore c;
+    c.truth_class = cls;
+    c.probability = p;
+    c.lesion_dice = dice;
+    c.detection.truth = truth;
+    c.detection.detected = detected;
+    return c;
+  };
+  const std::vector<CaseScore> cases = {
+      score("covid", 0.99, 0.8, 3, 3), score("normal", 0.2, -1, 0, 0),
+      score("covid", 0.97, 0.6, 2, 1), score("normal", 0.05, -1, 0, 0),
+      score("nodule", 0.3, 0.0, 1, 0),
+  };
+  const std::vector<ClassDetection> k = SummariseByClass(cases);
+  ASSERT_EQ(k.size(), 3u);
+  EXPECT_EQ(k[0].truth_class, "covid");  // order of first appearance
+  EXPECT_EQ(k[0].cases, 2);
+  EXPECT_EQ(k[0].lesion_cases, 2);
+  EXPECT_NEAR(k[0].lesion_dice, 0.7, 1e-12);
+  EXPECT_EQ(k[0].lesions.truth, 5);
+  EXPECT_EQ(k[0].lesions.detected, 4);
+  EXPECT_DOUBLE_EQ(k[0].lowest_probability, 0.97);
+  EXPECT_DOUBLE_EQ(k[0].highest_probability, 0.99);
+  EXPECT_EQ(k[1].truth_class, "normal");
+  EXPECT_EQ(k[1].lesion_cases, 0);
+  EXPECT_LT(k[1].lesion_dice, 0);  // no Dice, shown as a dash
+  EXPECT_DOUBLE_EQ(k[1].lowest_probability, 0.05);
+  EXPECT_DOUBLE_EQ(k[1].highest_probability, 0.2);
+  EXPECT_EQ(k[2].lesion_cases, 1);  // a missed lesion is a Dice of 0, counted
+  EXPECT_DOUBLE_EQ(k[2].lesion_dice, 0.0);
 }
 
 }  // namespace

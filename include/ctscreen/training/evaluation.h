@@ -40,6 +40,12 @@ struct ClassDetection {
   std::string truth_class;
   int cases = 0;
   LesionDetection lesions;
+  // Mean lesion Dice over the class's cases with truth lesions (-1: none has any), and the
+  // range of its case probabilities: which class holds the Dice down, and how close a class's
+  // highest-scored negative comes to the threshold.
+  double lesion_dice = -1;
+  int lesion_cases = 0;
+  double lowest_probability = 1, highest_probability = 0;
 };
 
 struct CaseScore {
@@ -75,6 +81,9 @@ struct EvaluationReport {
 };
 
 core::Result<EvaluationReport> Evaluate(const EvaluateOptions& options);
+
+// The cases grouped by truth class, in order of first appearance.
+std::vector<ClassDetection> SummariseByClass(const std::vector<CaseScore>& cases);
 
 struct MaskOverlap {
   std::size_t truth = 0, found = 0, both = 0;  // foreground voxels
