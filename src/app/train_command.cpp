@@ -42,6 +42,13 @@ bool ParseInt(const std::string& text, int* out) {
   return true;
 }
 
+// A share of the draws: a number in [0, 1].
+bool ParseShare(const std::string& text, double* out) {
+  char* end = nullptr;
+  *out = std::strtod(text.c_str(), &end);
+  return !text.empty() && *end == '\0' && *out >= 0 && *out <= 1;
+}
+
 }  // namespace
 
 int RunTrain(int argc, char** argv) {
@@ -80,20 +87,10 @@ int RunTrain(int argc, char** argv) {
       if (!value()) return UsageError("--lr needs a number");
       o.lr = std::strtod(v.c_str(), &end);
       if (*end != '\0' || !(o.lr > 0 && o.lr < 1)) return UsageError("--lr must be in (0, 1)");
-    } else if (arg == "--hard-negatives") {
-      char* end = nullptr;
-      if (!value()) return UsageError("--hard-negatives needs a share");
-      o.hard_negative_share = std::strtod(v.c_str(), &end);
-      if (*end != '\0' || !(o.hard_negative_share >= 0 && o.hard_negative_share <= 1)) {
-        return UsageError("--hard-negatives must be in [0, 1]");
-      }
-    } else if (arg == "--lung-lesion-share") {
-      char* end = nullptr;
-      if (!value()) return UsageError("--lung-lesion-share needs a share");
-      o.lung_lesion_share = std::strtod(v.c_str(), &end);
-      if (*end != '\0' || !(o.lung_lesion_share >= 0 && o.lung_lesion_share <= 1)) {
-        return UsageError("--lung-lesion-share must be in [0, 1]");
-      }
+    } else if (arg == "--hard-negatives" || arg == "--lung-lesion-share") {
+      double share = 0;
+      if (!value() || !ParseShare(v, &share)) return UsageError(arg + " needs a share in [0, 1]");
+      (arg == "--hard-negatives" ? o.hard_negative_share : o.lung_lesion_share) = share;
     } else if (arg == "--resume") {
       o.resume = true;
     } else if (arg == "--init-from") {
