@@ -32,7 +32,8 @@ torch::Tensor ApplyWindow(const torch::Tensor& hu, const std::array<double, 2>& 
 torch::Tensor ExtractBox(const torch::Tensor& t, const Dhw& lo, const Dhw& size, double pad);
 
 // A segmentation patch of PATCH around CENTER, zoomed by a random factor in [0.85, 1.15] and
-// flipped left-right half the time. IMAGE (1, D, H, W) windowed; LABEL (1, D, H, W) float 0/1.
+// flipped left-right half the time. IMAGE (1, D, H, W) windowed; LABEL (1, D, H, W) 0/1
+// (uint8 or float).
 // Returns {image (1, d, h, w), label (d, h, w) long}.
 std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& image,
                                                           const torch::Tensor& label,

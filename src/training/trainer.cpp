@@ -66,7 +66,9 @@ class SegmentationSource : public BatchSource {
     for (CaseTensors& c : cases) {
       torch::Tensor label = spec.name == "lung" ? c.lungs : (c.lesions > 0).to(torch::kUInt8);
       images_.push_back(ApplyWindow(c.hu, spec.window));
-      labels_.push_back(label.unsqueeze(0).to(torch::kFloat));
+      c.hu = torch::Tensor();  // the windowed copy is all a patch needs; not both at the peak
+      // uint8 until a patch is cut: a float copy took 4 bytes a voxel of every case held.
+      labels_.push_back(label.unsqueeze(0).to(torch::kUInt8));
       lesions_.emplace_back(c.lesions, true);
       lungs_.emplace_back(c.lungs, false);
     }
