@@ -12,7 +12,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ctscreen analyze DICOM_DIR --out DIR [--bundle DIR] [--masks] [--device cpu|cuda:N]\n"
-    "                        [--stop-after preprocess|infer] [--lungs MASK.nrrd]\n"
+    "                        [--probabilities] [--stop-after preprocess|infer] [--lungs "
+    "MASK.nrrd]\n"
     "                        [--config FILE] [--set key=value ...]\n"
     "\n"
     "Analyses the CT series in DICOM_DIR (the one with most slices; LOCALIZER and other\n"
@@ -21,6 +22,8 @@ constexpr const char* kUsage =
     "the verdict, per-lesion volumes and centroids (patient mm) and per-stage timings.\n"
     "  --bundle DIR        model bundle (default: pipeline.bundle, models/default)\n"
     "  --masks             also write DIR/lungs.nrrd and DIR/lesions.nrrd on the CT's own grid\n"
+    "  --probabilities     also write DIR/lesion_probability.nrrd: the lesion model's map on the\n"
+    "                      model grid, before any rule (why an opacity was missed or found)\n"
     "  --device DEV        cpu (default: the first of pipeline.devices) or cuda:N;\n"
     "                      on cpu it uses pipeline.cpu_threads threads (0: one per core)\n"
     "  --stop-after preprocess  write DIR/preprocessed_lung.nrrd, preprocessed_lesion.nrrd\n"
@@ -67,6 +70,8 @@ int RunAnalyze(int argc, char** argv) {
       if (!value(&device)) return UsageError("--device needs cpu or cuda:N");
     } else if (arg == "--masks") {
       options.write_masks = true;
+    } else if (arg == "--probabilities") {
+      options.write_probabilities = true;
     } else if (arg == "--lungs") {
       if (!value(&v)) return UsageError("--lungs needs a NRRD file");
       options.lung_mask_path = v;
@@ -104,9 +109,10 @@ int RunAnalyze(int argc, char** argv) {
 
   const pipeline::AnalysisReport report = pipeline::RunAnalysis(options);
   if (report.status.ok() && options.stop_after == "infer") {
-    std::printf("verdict: %s (probability %.3f) in %.0f ms; wrote %s/result.json%s\n",
+    std::printf("verdict: %s (probability %.3f) in %.0f ms; wrote %s/result.json%s%s\n",
                 report.verdict.c_str(), report.probability, report.timings_ms.at("total"),
-                options.out_dir.c_str(), options.write_masks ? ", lungs.nrrd, lesions.nrrd" : "");
+                options.out_dir.c_str(), options.write_masks ? ", lungs.nrrd, lesions.nrrd" : "",
+                options.write_probabilities ? ", lesion_probability.nrrd" : "");
     return 0;
   }
   if (report.status.ok()) {

@@ -60,6 +60,15 @@ core::Status WriteModelInputNrrd(const ModelInput& input, const std::string& pat
                       input.voxels.size() * sizeof(float));
 }
 
+core::Status WriteFloatNrrd(const GeometryInfo& grid, const std::vector<float>& voxels,
+                            const std::string& what, const std::string& path) {
+  if (voxels.size() != grid.VoxelCount()) {
+    return core::Status(core::ErrorCode::kInvalidArgument, what + ": size mismatch");
+  }
+  return WriteRawNrrd(path, "ctscreen " + what, "float", grid, "", voxels.data(),
+                      voxels.size() * sizeof(float));
+}
+
 core::Status WriteLabelNrrd(const LabelImage& labels, const std::string& path) {
   const GeometryInfo g = GeometryOf(labels);
   return WriteRawNrrd(path, "ctscreen mask", "uint8", g, "", labels.GetBufferPointer(),

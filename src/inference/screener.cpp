@@ -62,6 +62,15 @@ torch::Tensor Foreground(const torch::Tensor& logits) {
   return fg.to(torch::kCPU, torch::kUInt8).contiguous();
 }
 
+// The probability behind Foreground: for two classes at least 0.5 where it says yes, at most
+// 0.5 where it says no.
+torch::Tensor ForegroundProbability(const torch::Tensor& logits) {
+  const torch::Tensor l = logits[0].to(torch::kFloat);
+  if (l.size(0) == 1) return torch::sigmoid(l[0]);
+  if (l.size(0) == 2) return torch::sigmoid(l[1] - l[0]);
+  return 1 - torch::softmax(l, 0)[0];
+}
+
 void CopyInto(const torch::Tensor& t, std::vector<std::uint8_t>* out) {
   out->resize(static_cast<std::size_t>(t.numel()));
   std::memcpy(out->data(), t.data_ptr<std::uint8_t>(), out->size());
@@ -106,11 +115,13 @@ struct Screener::Impl {
   std::unique_ptr<nn::StageModel> lung;
   std::unique_ptr<nn::StageModel> lesion;
   std::unique_ptr<nn::StageModel> classifier;
+  bool keep_lesion_probability = false;
 
   core::Status CheckInput(const Volume& ct) const;
   Mask SegmentLungs(const torch::Tensor& hu, const Volume& ct);
+  // PROBABILITY, when not null, receives the lesion model's map on the lungs' grid.
   LabelMap SegmentLesions(const torch::Tensor& hu, const Mask& lungs,
-                          std::vector<Component>* lesions);
+                          std::vector<Component>* lesions, Volume* probability);
   std::vector<double> Classify(const torch::Tensor& hu, const LabelMap& lesion_map,
                                const std::vector<Component>& lesions);
 };
@@ -129,6 +140,7 @@ core::Result<std::unique_ptr<Screener>> Screener::Create(const std::filesystem::
   core::Result<Manifest> manifest = ReadManifest(bundle_dir);
   if (!manifest.ok()) return manifest.status();
   impl->manifest = std::move(*manifest);
+  impl->keep_lesion_probability = options.keep_lesion_probability;
   core::Result<Device> device = ParseDevice(options.device);
   if (!device.ok()) return device.status();
   core::Status available = CheckDeviceAvailable(*device);
@@ -228,7 +240,7 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
 }
 
 LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lungs,
-                                        std::vector<Component>* lesions) {
+                                        std::vector<Component>* lesions, Volume* probability) {
   const StageSpec& s = manifest.lesion;
   std::array<int, 3> lo = lungs.size_xyz, hi{-1, -1, -1};
   for (int z = 0; z < lungs.size_xyz[2]; ++z) {
@@ -251,6 +263,18 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   torch::Tensor fg = Foreground(logits);
   const std::uint8_t* crop = fg.data_ptr<std::uint8_t>();
   const int cx = box.hi[0] - box.lo[0], cy = box.hi[1] - box.lo[1];
+  if (probability) {
+    *probability = LikeGrid<float>(lungs);
+    const torch::Tensor p = ForegroundProbability(logits).to(torch::kCPU).contiguous();
+    const float* v = p.data_ptr<float>();
+    for (int z = box.lo[2]; z < box.hi[2]; ++z) {
+      for (int y = box.lo[1]; y < box.hi[1]; ++y) {
+        std::memcpy(&probability->at(box.lo[0], y, z),
+                    v + (static_cast<std::size_t>(z - box.lo[2]) * cy + (y - box.lo[1])) * cx,
+                    cx * sizeof(float));
+      }
+    }
+  }
 
   // Only lung disease goes on (the seed method): LesionsInLungs keeps an opacity whole when a
   // fair part of it is in the lungs (a lung model may leave its denser part out), and only the
@@ -364,7 +388,9 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
     result.lesion_map = LikeGrid<std::uint16_t>(ct);
     if (result.lung_volume_ml >= m.min_lung_volume_ml) {
       t = Clock::now();
-      result.lesion_map = impl.SegmentLesions(hu, result.lung_mask, &components);
+      result.lesion_map =
+          impl.SegmentLesions(hu, result.lung_mask, &components,
+                              impl.keep_lesion_probability ? &result.lesion_probability : nullptr);
       // Diseased lung is lung: the mask the radiologist sees holds the lesions, and what lungs
       // and lesions enclose together, as the seed method's lung masks did.
       for (std::size_t i = 0; i < result.lung_mask.voxels.size(); ++i) {

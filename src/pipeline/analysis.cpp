@@ -218,7 +218,9 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
   std::unique_ptr<inference::Screener> loaded;
   inference::Screener* screener = options.screener_in_use;
   if (screener == nullptr) {
-    auto created = inference::Screener::Create(options.bundle_dir, options.screener);
+    inference::ScreenerOptions screener_options = options.screener;
+    screener_options.keep_lesion_probability |= options.write_probabilities;
+    auto created = inference::Screener::Create(options.bundle_dir, screener_options);
     report.timings_ms["load_bundle"] = MsSince(start);
     if (!created.ok()) {
       return finish(core::Status(created.status().code(), "model bundle " + options.bundle_dir +
@@ -252,6 +254,14 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
       outputs.push_back(name);
     }
     result["masks"] = outputs;
+  }
+  if (options.write_probabilities && !a.screening.lesion_probability.voxels.empty()) {
+    core::Status st =
+        imaging::WriteFloatNrrd(a.model.grid, a.screening.lesion_probability.voxels,
+                                "lesion model probability (model grid, before any rule)",
+                                options.out_dir + "/lesion_probability.nrrd");
+    if (!st.ok()) return finish(st);
+    result["probabilities"] = {"lesion_probability.nrrd"};
   }
   if (options.write_dicom) {
     const ScreeningOnSource found = ToScreeningOnSource(a);

@@ -113,6 +113,39 @@ TEST_F(ScreenerTest, LesionsClassifiedAndCaseDecided) {
   EXPECT_EQ(s->lesion_map.at(3, 4, 5), 1);
 }
 
+// The lesion model's map, when asked for: on the input grid, a probability per voxel, at least
+// one half on every voxel of a reported lesion; not computed unless asked.
+TEST_F(ScreenerTest, LesionProbabilityMapWhenAskedFor) {
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {-100.0f, 100.0f});
+  Rig(dir_.path(), &manifest_, &manifest_.lesion, {-100.0f, 100.0f});
+  Volume ct = Chest(40, 32, 48);
+  auto plain = Load();
+  ASSERT_TRUE(plain);
+  core::Result<Screening> without = plain->Run(ct);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_TRUE(without->lesion_probability.voxels.empty());
+
+  ScreenerOptions o;
+  o.keep_lesion_probability = true;
+  auto screener = Screener::Create(dir_.path(), o);
+  ASSERT_TRUE(screener.ok()) << screener.status().ToString();
+  core::Result<Screening> s = (*screener)->Run(ct);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->lesion_probability.size_xyz, ct.size_xyz);
+  ASSERT_EQ(s->lesion_probability.voxels.size(), ct.NumVoxels());
+  ASSERT_FALSE(s->lesions.empty());
+  for (std::size_t i = 0; i < ct.NumVoxels(); ++i) {
+    ASSERT_GE(s->lesion_probability.voxels[i], 0.0f);
+    ASSERT_LE(s->lesion_probability.voxels[i], 1.0f);
+    if (s->lesion_map.voxels[i]) {
+      ASSERT_GE(s->lesion_probability.voxels[i], 0.5f) << i;
+    }
+  }
+  // The same screening otherwise.
+  EXPECT_EQ(s->lesion_map.voxels, without->lesion_map.voxels);
+  EXPECT_EQ(s->probability, without->probability);
+}
+
 // Training mines the lesion model's findings before there is a classifier: the bundle's
 // classifier entry is still a placeholder then, which a full load refuses.
 TEST_F(ScreenerTest, SegmentationOnlyNeedsNoClassifier) {

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "ctscreen/imaging/nrrd_io.h"
 #include "ctscreen/phantom/phantom_set.h"
@@ -33,8 +36,9 @@ TEST(AnalyzeInferTest, WritesTheResultSchemaAndMasksOnTheSourceGrid) {
   const fs::path out = root / "out";
   auto run = ::ctscreen::testing::RunCommand(
       ::ctscreen::testing::BinaryDir() + "/src/app/ctscreen analyze " +
-      (case_dir / "dicom").string() + " --out " + out.string() + " --masks --bundle " +
-      ::ctscreen::testing::SourceDir() + "/models/default 2>&1");
+      (case_dir / "dicom").string() + " --out " + out.string() +
+      " --masks --probabilities --bundle " + ::ctscreen::testing::SourceDir() +
+      "/models/default 2>&1");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("verdict: "), std::string::npos) << run.output;
 
@@ -91,6 +95,55 @@ TEST(AnalyzeInferTest, WritesTheResultSchemaAndMasksOnTheSourceGrid) {
   EXPECT_GT(found, 0u);
   // Most of what was found is truly lesion.
   EXPECT_GT(overlap, found / 2) << overlap << " of " << found << " found voxels are lesion";
+
+  // The lesion model's own map on the model grid: probabilities, above one half where it found
+  // the lesions that were reported.
+  std::ifstream map_in(out / "lesion_probability.nrrd", std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(map_in)), {});
+  const std::size_t body = file.find("\n\n");
+  ASSERT_NE(body, std::string::npos);
+  const std::string header = file.substr(0, body);
+  EXPECT_NE(header.find("type: float"), std::string::npos) << header;
+  const json& grid = r["model_grid"]["size"];
+  const std::string sizes = "sizes: " + std::to_string(grid[0].get<int>()) + " " +
+                            std::to_string(grid[1].get<int>()) + " " +
+                            std::to_string(grid[2].get<int>());
+  EXPECT_NE(header.find(sizes), std::string::npos) << header;
+  const std::size_t count =
+      static_cast<std::size_t>(grid[0].get<int>()) * grid[1].get<int>() * grid[2].get<int>();
+  ASSERT_EQ(file.size() - body - 2, count * sizeof(float));
+  std::vector<float> p(count);
+  std::memcpy(p.data(), file.data() + body + 2, count * sizeof(float));
+  std::size_t above_half = 0;
+  for (float v : p) {
+    ASSERT_GE(v, 0.0f);
+    ASSERT_LE(v, 1.0f);
+    above_half += v > 0.5f;
+  }
+  EXPECT_GT(above_half, 0u);
+  EXPECT_EQ(r["probabilities"], json::array({"lesion_probability.nrrd"}));
+
+  // scripts/lesion_probe.py reads it against the truth, in space: one line per truth lesion,
+  // and the lesions found above have a largest probability over one half.
+  auto probe = ::ctscreen::testing::RunCommand(
+      "/usr/bin/python3 " + ::ctscreen::testing::SourceDir() + "/scripts/lesion_probe.py " +
+      case_dir.string() + " " + out.string() + " 2>&1");
+  ASSERT_EQ(probe.exit_code, 0) << probe.output;
+  std::istringstream lines(probe.output);
+  std::string line;
+  std::getline(lines, line);  // the column heads
+  int rows = 0, found_by_model = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream cols(line);
+    int id = 0;
+    std::string kind;
+    double ml = 0, top = 0, mean = 0;
+    ASSERT_TRUE(cols >> id >> kind >> ml >> top >> mean) << line;
+    ++rows;
+    found_by_model += top > 0.5;
+  }
+  EXPECT_EQ(rows, static_cast<int>(truth["lesions"].size())) << probe.output;
+  EXPECT_GT(found_by_model, 0) << probe.output;
   fs::remove_all(root);
 }
 

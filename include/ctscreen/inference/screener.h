@@ -21,6 +21,9 @@ struct ScreenerOptions {
   // every lesion's probability at 0 (so the case is never covid19_likely). For training, which
   // looks at what the lesion model finds before a classifier exists.
   bool segmentation_only = false;
+  // Also return the lesion model's probability map (Screening::lesion_probability): what it
+  // made of each voxel before any rule, to see why an opacity was missed or found.
+  bool keep_lesion_probability = false;
 };
 
 class Screener {

@@ -35,6 +35,10 @@ struct StageTimingsMs {
 struct Screening {
   Mask lung_mask;
   LabelMap lesion_map;
+  // The lesion model's probability of "lesion" per voxel of the input grid, 0 outside the box
+  // it ran on (the lungs' box); empty unless ScreenerOptions::keep_lesion_probability and the
+  // lesion stage ran (not when the lungs were too small to assess).
+  Volume lesion_probability;
   std::vector<Lesion> lesions;
   double lung_volume_ml = 0.0;
   double probability = 0.0;  // case probability, lesion probabilities combined per manifest

@@ -23,6 +23,9 @@ struct AnalysisOptions {
   std::string bundle_dir = "models/default";
   inference::ScreenerOptions screener;
   bool write_masks = false;  // out_dir/lungs.nrrd, out_dir/lesions.nrrd on the source grid
+  // out_dir/lesion_probability.nrrd: the lesion model's map on the model grid (float, LPS), for
+  // looking into what it missed or found; needs the screener loaded here (not screener_in_use).
+  bool write_probabilities = false;
   // out_dir/seg.dcm and sr.dcm (and overlays when asked): what goes back to the PACS.
   bool write_dicom = true;
   bool overlay = false;
