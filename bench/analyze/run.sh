@@ -8,10 +8,15 @@
 # runs are drawn to bench/analyze/timings.svg (CTSCREEN_BENCH_PLOT elsewhere).
 #   [RUNS=N] bench/analyze/run.sh [BUNDLE]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-BUNDLE=${1:-models/default}
+# Paths given are the caller's; the defaults are the repository's.
+BUNDLE=$(realpath -m "${1:-$(dirname "$0")/../../models/default}")
+PLOT=$(realpath -m "${CTSCREEN_BENCH_PLOT:-$(dirname "$0")/timings.svg}")
 RUNS=${RUNS:-5}
-PLOT=${CTSCREEN_BENCH_PLOT:-bench/analyze/timings.svg}
+if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench/analyze: RUNS must be a whole number of runs, at least 1 (got '$RUNS')" >&2
+  exit 2
+fi
+cd "$(dirname "$0")/../.."
 BUILD=${CTSCREEN_BUILD_DIR:-build}
 BIN="$BUILD/src/app/ctscreen"
 ninja -C "$BUILD" -j1 ctscreen >/dev/null

@@ -1,5 +1,6 @@
 // `ctscreen analyze`: a thin command over pipeline::RunAnalysis.
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "commands.h"
@@ -112,7 +113,10 @@ int RunAnalyze(int argc, char** argv) {
     std::printf("verdict: %s (probability %.3f) in %.0f ms; wrote %s/result.json%s%s\n",
                 report.verdict.c_str(), report.probability, report.timings_ms.at("total"),
                 options.out_dir.c_str(), options.write_masks ? ", lungs.nrrd, lesions.nrrd" : "",
-                options.write_probabilities ? ", lesion_probability.nrrd" : "");
+                options.write_probabilities &&
+                        std::filesystem::exists(options.out_dir + "/lesion_probability.nrrd")
+                    ? ", lesion_probability.nrrd"
+                    : "");
     return 0;
   }
   if (report.status.ok()) {

@@ -255,7 +255,13 @@ AnalysisReport RunAnalysis(const AnalysisOptions& options) {
     }
     result["masks"] = outputs;
   }
-  if (options.write_probabilities && !a.screening.lesion_probability.voxels.empty()) {
+  if (options.write_probabilities && a.screening.lesion_probability.voxels.empty()) {
+    // The lesion stage did not run (too little lung to assess): no map, and no stale one from
+    // an earlier run in this folder to be read as this one's.
+    std::error_code ignored;
+    std::filesystem::remove(options.out_dir + "/lesion_probability.nrrd", ignored);
+    result["probabilities"] = json::array();
+  } else if (options.write_probabilities) {
     core::Status st =
         imaging::WriteFloatNrrd(a.model.grid, a.screening.lesion_probability.voxels,
                                 "lesion model probability (model grid, before any rule)",

@@ -44,7 +44,8 @@ std::pair<torch::Tensor, torch::Tensor> SegmentationPatch(const torch::Tensor& i
 // lesion drawn first, so that small ones count as much as a consolidated lobe), the rest on
 // the lungs, where the false findings would be. Lung stage: half anywhere (air-only and
 // body-only patches are what teaches it outside air from lung), half on the lungs, or first
-// LUNG_LESION_SHARE of them on a lesion (consolidations and nodules are lung in the truth).
+// LUNG_LESION_SHARE of them on a lesion (on the lungs in a case without any; consolidations
+// and nodules are lung in the truth).
 enum class PatchAnchor { kLesion, kLung, kAnywhere };
 struct PatchMix {
   double lesion = 0;  // share centred on a lesion

@@ -85,7 +85,8 @@ class SegmentationSource : public BatchSource {
       Dhw center{0, 0, 0};
       // Centring a third or a quarter of the lung patches on lesions from scratch gave far
       // worse lung models in the same number of steps (lung Dice 0.69 on the held-out
-      // phantoms, 0 on five; models/default/README.md); a trained one is fine-tuned so.
+      // phantoms, 0 on five; models/default/README.md). --lung-lesion-share fine-tunes a
+      // trained one so instead (round 15 did, and was not shipped).
       const double draw = std::uniform_real_distribution<double>(0, 1)(rng);
       bool found = false;
       switch (DrawAnchor(mix_, draw)) {
