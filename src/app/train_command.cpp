@@ -107,6 +107,13 @@ int RunTrain(int argc, char** argv) {
   if (o.stage != "lung" && o.stage != "lesion" && o.stage != "classifier") {
     return UsageError("--stage must be lung, lesion or classifier");
   }
+  // Options of one stage given to another would be ignored without a word: refused instead.
+  if (o.hard_negative_share > 0 && o.stage != "classifier") {
+    return UsageError("--hard-negatives is for --stage classifier");
+  }
+  if (o.lung_lesion_share > 0 && o.stage != "lung") {
+    return UsageError("--lung-lesion-share is for --stage lung");
+  }
   auto report = training::TrainStage(o);
   if (!report.ok()) {
     std::fprintf(stderr, "ctscreen train: %s\n", report.status().ToString().c_str());

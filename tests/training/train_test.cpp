@@ -9,6 +9,7 @@
 
 #include "ctscreen/inference/manifest.h"
 #include "ctscreen/phantom/phantom_set.h"
+#include "process.h"
 
 namespace ctscreen::training {
 namespace {
@@ -192,6 +193,23 @@ TEST_F(TrainTest, RefusesAnUnknownStageAndAnEmptyFolder) {
   auto report = TrainStage(o);
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.status().reason().find("not a folder"), std::string::npos);
+}
+
+// `ctscreen train` refuses a stage's option given to another stage, which it would otherwise
+// ignore without a word, and a share outside [0, 1].
+TEST(TrainCommandTest, RefusesAnOptionOfAnotherStage) {
+  const std::string bin = ::ctscreen::testing::BinaryDir() + "/src/app/ctscreen train ";
+  const std::pair<std::string, std::string> refused[] = {
+      {"--stage lesion --lung-lesion-share 0.3", "--lung-lesion-share is for --stage lung"},
+      {"--stage lung --hard-negatives 0.5", "--hard-negatives is for --stage classifier"},
+      {"--stage lung --lung-lesion-share 1.5", "--lung-lesion-share needs a share in [0, 1]"},
+  };
+  for (const auto& [args, reason] : refused) {
+    auto run = ::ctscreen::testing::RunCommand(bin + "--data /nonexistent --out /nonexistent " +
+                                               args + " 2>&1");
+    EXPECT_EQ(run.exit_code, 2) << args << "\n" << run.output;
+    EXPECT_NE(run.output.find(reason), std::string::npos) << args << "\n" << run.output;
+  }
 }
 
 }  // namespace
