@@ -10,21 +10,10 @@ Two ways back: nearest neighbour (what MapToSourceStage does with the label map)
 the phantom's lesions.nrrd (raw or gzip) and truth.json; numpy only. It measures the grid, not
 min_lesion_volume_ml: components under it would be dropped on top of this.
 """
-import argparse, glob, gzip, json, re
+import argparse, glob, json
 import numpy as np
 
-
-def read_nrrd(path):
-    raw = open(path, 'rb').read()
-    cut = raw.index(b'\n\n')
-    header, data = raw[:cut].decode(), raw[cut + 2:]
-    if 'gzip' in header:
-        data = gzip.decompress(data)
-    size = [int(v) for v in re.search(r'sizes: (.*)', header).group(1).split()]
-    directions = re.search(r'space directions: (.*)', header).group(1)
-    vectors = [[float(v) for v in t.split(',')] for t in re.findall(r'\(([^)]*)\)', directions)]
-    spacing = [float(np.linalg.norm(v)) for v in vectors]
-    return np.frombuffer(data, np.uint8).reshape(size[2], size[1], size[0]), spacing[::-1]
+from nrrd_file import read_nrrd
 
 
 def dice(a, b):
@@ -76,7 +65,8 @@ def main():
     per_class = {}
     for case in sorted(glob.glob(a.cases + '/case_*')):
         cls = json.load(open(case + '/truth.json'))['class']
-        labels, spacing = read_nrrd(case + '/lesions.nrrd')
+        labels, directions, _ = read_nrrd(case + '/lesions.nrrd')
+        spacing = [float(np.linalg.norm(v)) for v in directions][::-1]
         truth = labels > 0
         if not truth.any():
             continue

@@ -9,30 +9,12 @@ from `ctscreen analyze CASE_DIR/dicom --out OUT_DIR --probabilities`. numpy only
 largest probability stays under 0.5 was not found by the model at all; one found but smaller
 than the bundle's min_lesion_volume_ml is dropped by the analysis afterwards.
 """
-import gzip
 import json
-import re
 import sys
 
 import numpy as np
 
-
-def read_nrrd(path):
-    raw = open(path, "rb").read()
-    cut = raw.index(b"\n\n")
-    header, data = raw[:cut].decode(), raw[cut + 2:]
-    if re.search(r"encoding: gzip", header):
-        data = gzip.decompress(data)
-    kind = re.search(r"type: (.*)", header).group(1).strip()
-    dtype = {"uint8": np.uint8, "unsigned char": np.uint8, "float": np.float32}[kind]
-    size = [int(v) for v in re.search(r"sizes: (.*)", header).group(1).split()]
-    vectors = [[float(v) for v in t.split(",")]
-               for t in re.findall(r"\(([^)]*)\)", re.search(r"space directions: (.*)",
-                                                            header).group(1))]
-    origin = [float(v) for v in re.search(r"space origin: \(([^)]*)\)",
-                                          header).group(1).split(",")]
-    volume = np.frombuffer(data, dtype).reshape(size[2], size[1], size[0])
-    return volume, np.array(vectors), np.array(origin)
+from nrrd_file import read_nrrd
 
 
 def main():

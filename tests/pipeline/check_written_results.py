@@ -7,30 +7,21 @@ usage: check_written_results.py CASE_DIR OUT_DIR
 Prints one line per problem and exits 1 when there is any.
 """
 import glob
-import gzip
 import os
-import re
 import sys
 
 import numpy as np
 import pydicom
 
-
-def read_nrrd(path):
-    raw = open(path, "rb").read()
-    cut = raw.index(b"\n\n")
-    header, data = raw[:cut].decode(), raw[cut + 2:]
-    if "gzip" in header:
-        data = gzip.decompress(data)
-    size = [int(v) for v in re.search(r"sizes: (.*)", header).group(1).split()]
-    return np.frombuffer(data, np.uint8).reshape(size[2], size[1], size[0])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from nrrd_file import read_nrrd  # noqa: E402  (the project's one NRRD reader)
 
 
 def main():
     case_dir, out_dir = sys.argv[1], sys.argv[2]
     problems = []
-    lesions = read_nrrd(os.path.join(case_dir, "lesions.nrrd"))
-    lungs = read_nrrd(os.path.join(case_dir, "lungs.nrrd"))
+    lesions = read_nrrd(os.path.join(case_dir, "lesions.nrrd"))[0]
+    lungs = read_nrrd(os.path.join(case_dir, "lungs.nrrd"))[0]
 
     seg = pydicom.dcmread(os.path.join(out_dir, "seg.dcm"))
     frames = seg.pixel_array.reshape(-1, seg.Rows, seg.Columns)
