@@ -104,29 +104,26 @@ core::Result<LesionDetection> MatchLesions(const imaging::LabelImage& truth,
 
 std::vector<ClassDetection> SummariseByClass(const std::vector<CaseScore>& cases) {
   std::vector<ClassDetection> by_class;
-  std::vector<double> dice_sum;
   for (const CaseScore& c : cases) {
     auto same = [&](const ClassDetection& k) { return k.truth_class == c.truth_class; };
     auto it = std::find_if(by_class.begin(), by_class.end(), same);
     if (it == by_class.end()) {
       ClassDetection k;
       k.truth_class = c.truth_class;
+      k.lesion_dice = 0;  // a sum until the end
       it = by_class.insert(by_class.end(), k);
-      dice_sum.push_back(0);
     }
     ++it->cases;
     it->lesions += c.detection;
     it->lowest_probability = std::min(it->lowest_probability, c.probability);
     it->highest_probability = std::max(it->highest_probability, c.probability);
     if (c.lesion_dice >= 0) {
-      dice_sum[it - by_class.begin()] += c.lesion_dice;
+      it->lesion_dice += c.lesion_dice;
       ++it->lesion_cases;
     }
   }
-  for (std::size_t n = 0; n < by_class.size(); ++n) {
-    if (by_class[n].lesion_cases > 0) {
-      by_class[n].lesion_dice = dice_sum[n] / by_class[n].lesion_cases;
-    }
+  for (ClassDetection& k : by_class) {
+    k.lesion_dice = k.lesion_cases > 0 ? k.lesion_dice / k.lesion_cases : -1;
   }
   return by_class;
 }
