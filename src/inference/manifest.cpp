@@ -196,9 +196,14 @@ void ReadStage(Reader& r, const json& o, const std::string& name, StageSpec* s) 
   } else if (s->format == ModelFormat::kNative) {
     r.Fail(path + ".params", "missing (native format)");
   }
-  if (s->params.in_channels != (segmentation ? 1 : 2)) {
-    r.Fail(path + ".params.in_channels",
-           segmentation ? "must be 1 (CT)" : "must be 2 (CT crop and lesion mask)");
+  // The inputs each count of channels means: the lesion stage may also take the lung stage's
+  // mask (docs/inference.md).
+  if (name == "lung" && s->params.in_channels != 1) {
+    r.Fail(path + ".params.in_channels", "must be 1 (CT)");
+  } else if (name == "lesion" && s->params.in_channels != 1 && s->params.in_channels != 2) {
+    r.Fail(path + ".params.in_channels", "must be 1 (CT) or 2 (CT and the lung stage's mask)");
+  } else if (!segmentation && s->params.in_channels != 2) {
+    r.Fail(path + ".params.in_channels", "must be 2 (CT crop and lesion mask)");
   }
   r.String(o, path, "file", &s->file);
   if (s->file.empty() || s->file.find('/') != std::string::npos || s->file[0] == '.') {

@@ -97,6 +97,15 @@ Box Grow(const std::array<int, 3>& min_xyz, const std::array<int, 3>& max_xyz,
 }
 
 // (1, 1, D, H, W) tensor restricted to BOX.
+// A mask as a float tensor (1, 1, D, H, W) of 0 and 1 on DEVICE.
+torch::Tensor MaskTensor(const Mask& mask, const torch::Device& device) {
+  return torch::from_blob(const_cast<std::uint8_t*>(mask.voxels.data()),
+                          {1, 1, mask.size_xyz[2], mask.size_xyz[1], mask.size_xyz[0]},
+                          torch::kUInt8)
+      .to(device)
+      .to(torch::kFloat);
+}
+
 torch::Tensor Crop(const torch::Tensor& t, const Box& b) {
   return t.index({Slice(), Slice(), Slice(b.lo[2], b.hi[2]), Slice(b.lo[1], b.hi[1]),
                   Slice(b.lo[0], b.hi[0])});
@@ -159,7 +168,9 @@ core::Result<std::unique_ptr<Screener>> Screener::Create(const std::filesystem::
   const Manifest& m = impl->manifest;
   std::unique_ptr<nn::StageModel>* slots[] = {&impl->lung, &impl->lesion, &impl->classifier};
   const StageSpec* stages[] = {&m.lung, &m.lesion, &m.classifier};
-  const int stage_count = options.segmentation_only ? 2 : 3;
+  const int stage_count = options.stages == ScreenerStages::kAll            ? 3
+                          : options.stages == ScreenerStages::kSegmentation ? 2
+                                                                            : 1;
   for (int i = 0; i < stage_count; ++i) {
     auto model = nn::LoadStageModel(bundle_dir, *stages[i], impl->torch_device, *precision);
     if (!model.ok()) return model.status();
@@ -257,9 +268,14 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   }
   const int m = kLungCropMargin;
   const Box box = Grow(lo, hi, {m, m, m}, lungs.size_xyz);
+  torch::Tensor input = Window(Crop(hu, box), s.window);
+  if (s.params.in_channels == 2) {
+    // The lung mask as a second channel: the lungs' stage sees the whole chest, a lesion
+    // patch does not, and a consolidation that fills the patch looks like the heart there.
+    input = torch::cat({input, Crop(MaskTensor(lungs, hu.device()), box)}, 1);
+  }
   torch::Tensor logits = nn::SlidingWindowInference(
-      Window(Crop(hu, box), s.window), [&](const torch::Tensor& x) { return lesion->Forward(x); },
-      WindowOptions(s));
+      input, [&](const torch::Tensor& x) { return lesion->Forward(x); }, WindowOptions(s));
   torch::Tensor fg = Foreground(logits);
   const std::uint8_t* crop = fg.data_ptr<std::uint8_t>();
   const int cx = box.hi[0] - box.lo[0], cy = box.hi[1] - box.lo[1];
@@ -386,7 +402,7 @@ core::Result<Screening> Screener::Run(const Volume& ct) {
 
     std::vector<Component> components;
     result.lesion_map = LikeGrid<std::uint16_t>(ct);
-    if (result.lung_volume_ml >= m.min_lung_volume_ml) {
+    if (impl.lesion && result.lung_volume_ml >= m.min_lung_volume_ml) {
       t = Clock::now();
       result.lesion_map =
           impl.SegmentLesions(hu, result.lung_mask, &components,

@@ -22,6 +22,9 @@ struct CaseTensors {
   torch::Tensor lungs;    // (D, H, W) uint8, 0/1
   torch::Tensor lesions;  // (D, H, W) uint8, truth lesion ids
   torch::Tensor found;    // (D, H, W) int32, the lesion model's components; undefined if not run
+  // (D, H, W) uint8, the bundle's lung stage's mask: the second channel of a lesion model that
+  // takes one; undefined otherwise.
+  torch::Tensor lung_context;
 };
 CaseTensors ToTensors(const TrainingCase& c);
 

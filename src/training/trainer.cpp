@@ -65,7 +65,11 @@ class SegmentationSource : public BatchSource {
         mix_(SegmentationPatchMix(spec.name, lung_lesion_share)) {
     for (CaseTensors& c : cases) {
       torch::Tensor label = spec.name == "lung" ? c.lungs : (c.lesions > 0).to(torch::kUInt8);
-      images_.push_back(ApplyWindow(c.hu, spec.window));
+      torch::Tensor image = ApplyWindow(c.hu, spec.window);
+      if (c.lung_context.defined()) {
+        image = torch::cat({image, c.lung_context.unsqueeze(0).to(torch::kFloat)}, 0);
+      }
+      images_.push_back(image);
       c.hu = torch::Tensor();  // the windowed copy is all a patch needs; not both at the peak
       // uint8 until a patch is cut: a float copy took 4 bytes a voxel of every case held.
       labels_.push_back(label.unsqueeze(0).to(torch::kUInt8));
@@ -244,9 +248,25 @@ std::unique_ptr<inference::Screener> SegmentationOf(const fs::path& out,
     return nullptr;
   }
   inference::ScreenerOptions options;
-  options.segmentation_only = true;
+  options.stages = inference::ScreenerStages::kSegmentation;
   auto screener = inference::Screener::Create(out, options);
   return screener.ok() ? std::move(*screener) : nullptr;
+}
+
+// A lesion model that takes the lung mask as its second channel learns from the masks the
+// bundle's own lung stage makes, as it will get them at analysis (the truth's lungs are
+// cleaner than any model's). The lung stage must be trained first.
+core::Result<std::unique_ptr<inference::Screener>> LungContextOf(const fs::path& out,
+                                                                 const inference::Manifest& m) {
+  if (core::Status st = inference::VerifyStageFile(out, m.lung); !st.ok()) {
+    return core::Status(st.code(),
+                        "the lesion stage takes the lung stage's mask as its second "
+                        "channel (in_channels 2): train the lung stage into " +
+                            out.string() + " first (" + st.reason() + ")");
+  }
+  inference::ScreenerOptions options;
+  options.stages = inference::ScreenerStages::kLungs;
+  return inference::Screener::Create(out, options);
 }
 
 // Mining runs the lung and lesion stages over every training case (7-25 s a case, 20 minutes
@@ -274,9 +294,9 @@ std::string MiningKey(const inference::Manifest& m) {
 // The weights of STAGE's namesake in another bundle, which must have the same architecture
 // and the same widths and depth: its file is checked against that bundle's manifest as a
 // screener would. With the same parameters every tensor must fit. Where only the layers'
-// kinds differ (a stem without norm, another norm, other heads), the tensors that still fit
-// are taken and the rest start fresh, listed in FRESH; other widths are refused, never loaded
-// in part.
+// kinds differ (a stem without norm or with more inputs, another norm, other heads), the
+// tensors that still fit are taken and the rest start fresh, listed in FRESH; other widths
+// are refused, never loaded in part.
 core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec& stage,
                       inference::nn::NativeNet* net, std::vector<std::string>* fresh) {
   auto other = inference::ReadManifest(bundle_dir);
@@ -290,11 +310,11 @@ core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec&
   if (core::Status st = inference::VerifyStageFile(bundle_dir, from); !st.ok()) return st;
   const fs::path file = fs::path(bundle_dir) / from.file;
   const inference::ModelParams &a = from.params, &b = stage.params;
-  const bool same_sizes = a.in_channels == b.in_channels && a.base_width == b.base_width &&
-                          a.depth == b.depth && a.max_width == b.max_width;
-  const bool same_kinds =
-      a.norm == b.norm && a.deep_supervision == b.deep_supervision && a.stem_norm == b.stem_norm;
-  if (!same_sizes || same_kinds) {
+  const bool same_widths =
+      a.base_width == b.base_width && a.depth == b.depth && a.max_width == b.max_width;
+  const bool same_kinds = a.in_channels == b.in_channels && a.norm == b.norm &&
+                          a.deep_supervision == b.deep_supervision && a.stem_norm == b.stem_norm;
+  if (!same_widths || same_kinds) {
     // Every tensor's name and shape is checked by LoadNativeWeights.
     return inference::nn::LoadNativeWeights(file, net);
   }
@@ -342,6 +362,12 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
   std::vector<bool> false_finding;
   std::unique_ptr<inference::Screener> segmenter;
   if (o.stage == "classifier") segmenter = SegmentationOf(out, *manifest);
+  std::unique_ptr<inference::Screener> lung_context;
+  if (o.stage == "lesion" && spec.params.in_channels == 2) {
+    auto s = LungContextOf(out, *manifest);
+    if (!s.ok()) return s.status();
+    lung_context = std::move(*s);
+  }
   const std::string mining_key = segmenter ? MiningKey(*manifest) : "";
   int found_lesions = 0, false_findings = 0;
   for (const std::string& dir : *case_dirs) {
@@ -352,6 +378,13 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
     auto c = LoadTrainingCase(dir, spec.input_spacing_xyz);
     if (!c.ok()) return core::Status(c.status().code(), dir + ": " + c.status().reason());
     cases.push_back(ToTensors(*c));
+    if (lung_context) {
+      auto s = lung_context->Run(c->hu);
+      if (!s.ok()) return core::Status(s.status().code(), dir + ": " + s.status().reason());
+      const auto& g = s->lung_mask.size_xyz;
+      cases.back().lung_context =
+          torch::from_blob(s->lung_mask.voxels.data(), {g[2], g[1], g[0]}, torch::kUInt8).clone();
+    }
     if (o.stage == "classifier") {
       const int index = static_cast<int>(cases.size()) - 1;
       std::vector<LesionSample> truth = FindLesions(cases.back(), *c, index);

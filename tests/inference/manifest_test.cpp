@@ -128,6 +128,22 @@ TEST(ManifestTest, BadValuesEachNamed) {
   }
 }
 
+// The lesion stage may take the lung stage's mask as a second channel; nothing else may take
+// another input than the CT (and the classifier its lesion mask).
+TEST(ManifestTest, OnlyTheLesionStageMayTakeTheLungMask) {
+  json j = Valid();
+  j["stages"]["lesion"]["params"]["in_channels"] = 2;
+  auto m = ParseManifest(j.dump(), "manifest.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->lesion.params.in_channels, 2);
+  j["stages"]["lesion"]["params"]["in_channels"] = 3;
+  EXPECT_NE(Reason(j).find("stages.lesion.params.in_channels: must be 1 (CT) or 2"),
+            std::string::npos);
+  j = Valid();
+  j["stages"]["lung"]["params"]["in_channels"] = 2;
+  EXPECT_NE(Reason(j).find("stages.lung.params.in_channels: must be 1 (CT)"), std::string::npos);
+}
+
 TEST(ManifestTest, NativeArchitectureMustFitStage) {
   json j = Valid();
   j["stages"]["lesion"]["architecture"] = "unet3d";

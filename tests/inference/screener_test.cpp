@@ -146,6 +146,62 @@ TEST_F(ScreenerTest, LesionProbabilityMapWhenAskedFor) {
   EXPECT_EQ(s->probability, without->probability);
 }
 
+// The lesion stage given the lung mask as a second channel: started from the one-channel
+// model with the new channel's weights at 0 it finds exactly what that model finds, and with
+// weight on that channel its map changes, so the mask reaches the model.
+TEST_F(ScreenerTest, LesionStageTakesTheLungMaskAsSecondChannel) {
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {-100.0f, 100.0f});  // all lung in the body
+  ScreenerOptions o;
+  o.keep_lesion_probability = true;
+  const Volume ct = Chest(48, 40, 24);
+  auto one = Screener::Create(dir_.path(), o);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  core::Result<Screening> before = (*one)->Run(ct);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+
+  manifest_.lesion.params.in_channels = 2;
+  core::Result<nn::NativeNet> net = nn::BuildNativeNet(manifest_.lesion);
+  ASSERT_TRUE(net.ok()) << net.status().ToString();
+  std::vector<std::string> fresh;
+  ASSERT_TRUE(nn::LoadMatchingWeights(dir_.path() / manifest_.lesion.file, &*net, &fresh).ok());
+  ASSERT_EQ(fresh.size(), 1u);  // the stem's weight, widened
+  const std::string stem = fresh[0].substr(0, fresh[0].find(' '));
+  auto save = [&] {
+    ASSERT_TRUE(nn::SaveNativeWeights(*net, dir_.path() / manifest_.lesion.file).ok());
+    manifest_.lesion.sha256 = *Sha256OfFile(dir_.path() / manifest_.lesion.file);
+    std::ofstream(dir_.path() / "manifest.json") << ManifestToJson(manifest_);
+  };
+  save();
+  auto two = Screener::Create(dir_.path(), o);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  core::Result<Screening> same = (*two)->Run(ct);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->lesion_map.voxels, before->lesion_map.voxels);
+  ASSERT_EQ(same->lesion_probability.voxels.size(), before->lesion_probability.voxels.size());
+  double largest = 0;
+  for (std::size_t i = 0; i < same->lesion_probability.voxels.size(); ++i) {
+    largest = std::max<double>(largest, std::abs(same->lesion_probability.voxels[i] -
+                                                 before->lesion_probability.voxels[i]));
+  }
+  EXPECT_LT(largest, 1e-5);
+
+  {
+    torch::NoGradGuard no_grad;
+    net->module->named_parameters()[stem].narrow(1, 1, 1).fill_(2.0);
+  }
+  save();
+  auto weighted = Screener::Create(dir_.path(), o);
+  ASSERT_TRUE(weighted.ok()) << weighted.status().ToString();
+  core::Result<Screening> changed = (*weighted)->Run(ct);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  largest = 0;
+  for (std::size_t i = 0; i < changed->lesion_probability.voxels.size(); ++i) {
+    largest = std::max<double>(largest, std::abs(changed->lesion_probability.voxels[i] -
+                                                 before->lesion_probability.voxels[i]));
+  }
+  EXPECT_GT(largest, 1e-3);
+}
+
 // Training mines the lesion model's findings before there is a classifier: the bundle's
 // classifier entry is still a placeholder then, which a full load refuses.
 TEST_F(ScreenerTest, SegmentationOnlyNeedsNoClassifier) {
@@ -154,7 +210,7 @@ TEST_F(ScreenerTest, SegmentationOnlyNeedsNoClassifier) {
   std::filesystem::remove(dir_.path() / "classifier.pt");
   EXPECT_FALSE(Screener::Create(dir_.path(), {}).ok());
   ScreenerOptions o;
-  o.segmentation_only = true;
+  o.stages = ScreenerStages::kSegmentation;
   auto screener = Screener::Create(dir_.path(), o);
   ASSERT_TRUE(screener.ok()) << screener.status().ToString();
   Volume ct = Chest(40, 32, 48);

@@ -155,6 +155,34 @@ TEST_F(TrainTest, ClassifierMinesEachSegmentationOnce) {
   EXPECT_EQ(maps, 2);
 }
 
+// A lesion model that takes the lung mask as its second channel learns from the bundle's own
+// lung stage's masks: without a trained lung stage it is refused with what to do; with one it
+// trains, and the classifier mines with both.
+TEST_F(TrainTest, LesionStageWithTheLungMaskNeedsTheLungStageFirst) {
+  const fs::path out = root_ / "bundle_lung_context";
+  TrainOptions o = Options("lesion", out);
+  o.epochs = 1;
+  o.steps_per_epoch = 2;  // the plumbing is under test, not how well it learns
+  o.manifest->lesion.params.in_channels = 2;
+  auto refused = TrainStage(o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().reason().find("train the lung stage into"), std::string::npos)
+      << refused.status().reason();
+  o.stage = "lung";
+  ASSERT_TRUE(TrainStage(o).ok());
+  o.stage = "lesion";
+  auto lesion = TrainStage(o);
+  ASSERT_TRUE(lesion.ok()) << lesion.status().ToString();
+  auto manifest = inference::ReadManifest(out);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  EXPECT_EQ(manifest->lesion.params.in_channels, 2);
+  EXPECT_TRUE(inference::VerifyStageFile(out, manifest->lesion).ok());
+  o.stage = "classifier";
+  auto classifier = TrainStage(o);
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  EXPECT_EQ(classifier->cases_mined, 1);
+}
+
 // Hard negatives: once an epoch every negative is scored and the hardest quarter drawn from;
 // the report keeps the top negative score of each rescoring. Nodules are negatives for certain
 // (truth lesions only: this bundle has no lung or lesion stage to mine with).

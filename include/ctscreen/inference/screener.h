@@ -14,13 +14,18 @@
 
 namespace ctscreen::inference {
 
+// Which of the bundle's stages a Screener reads, checks and runs. Training needs less than
+// analysis: the classifier learns from what the lungs and lesions stages find before a
+// classifier exists (kSegmentation: every lesion's probability stays 0, so the case is never
+// covid19_likely), and a lesion model that takes the lung mask as its second channel learns
+// from the lung stage's own masks before a lesion model exists (kLungs: Run stops after the
+// lungs, with no lesions).
+enum class ScreenerStages { kAll, kSegmentation, kLungs };
+
 struct ScreenerOptions {
   std::string device = "cpu";
   std::string precision = "auto";  // pipeline.precision
-  // Lungs and lesions only: the classifier stage is neither read nor checked, and Run leaves
-  // every lesion's probability at 0 (so the case is never covid19_likely). For training, which
-  // looks at what the lesion model finds before a classifier exists.
-  bool segmentation_only = false;
+  ScreenerStages stages = ScreenerStages::kAll;
   // Also return the lesion model's probability map (Screening::lesion_probability): what it
   // made of each voxel before any rule, to see why an opacity was missed or found.
   bool keep_lesion_probability = false;

@@ -134,14 +134,35 @@ core::Status LoadNativeWeights(const std::filesystem::path& file, NativeNet* net
 namespace {
 
 // torch::save nests each submodule's tensors in an archive of its own under the child's name.
+// STORED is a conv weight (out, in, ...) that TARGET has with more input channels.
+bool WidensInputs(const torch::Tensor& stored, const torch::Tensor& target) {
+  if (stored.dim() < 3 || stored.dim() != target.dim() || stored.size(1) >= target.size(1)) {
+    return false;
+  }
+  for (std::int64_t d = 0; d < stored.dim(); ++d) {
+    if (d != 1 && stored.size(d) != target.size(d)) return false;
+  }
+  return true;
+}
+
 void CopyMatching(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                   const std::string& prefix, int* copied, std::vector<std::string>* fresh) {
   torch::NoGradGuard no_grad;
   auto copy = [&](const std::string& key, torch::Tensor& target, bool is_buffer) {
     torch::Tensor stored;
-    if (archive.try_read(key, stored, is_buffer) && stored.sizes() == target.sizes()) {
+    if (!archive.try_read(key, stored, is_buffer)) {
+      fresh->push_back(prefix + key);
+    } else if (stored.sizes() == target.sizes()) {
       target.copy_(stored);
       ++*copied;
+    } else if (WidensInputs(stored, target)) {
+      // A stem given another input channel: the old channels' weights carry over and the new
+      // ones start at 0, so the model starts out as it was and learns what the new input adds.
+      target.zero_();
+      target.narrow(1, 0, stored.size(1)).copy_(stored);
+      ++*copied;
+      fresh->push_back(prefix + key + " (input channels " + std::to_string(stored.size(1)) +
+                       " -> " + std::to_string(target.size(1)) + ", the new ones at 0)");
     } else {
       fresh->push_back(prefix + key);
     }

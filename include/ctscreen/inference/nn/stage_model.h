@@ -29,7 +29,9 @@ core::Status SaveNativeWeights(const NativeNet& net, const std::filesystem::path
 // Refuses weights whose tensors do not match the architecture's names and shapes.
 core::Status LoadNativeWeights(const std::filesystem::path& file, NativeNet* net);
 // Fine-tuning into a changed architecture: copies each tensor of FILE whose name and shape
-// match one of NET's, leaves the others as NET has them and lists those in FRESH. Refuses a
+// match one of NET's, leaves the others as NET has them and lists those in FRESH. A conv
+// weight NET has with more input channels (a stem given a second input) keeps FILE's channels
+// and starts the new ones at 0, and is listed in FRESH with a note. Refuses a
 // file that matches nothing (another stage's weights, or not weights at all).
 core::Status LoadMatchingWeights(const std::filesystem::path& file, NativeNet* net,
                                  std::vector<std::string>* fresh);
