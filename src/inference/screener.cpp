@@ -96,7 +96,6 @@ Box Grow(const std::array<int, 3>& min_xyz, const std::array<int, 3>& max_xyz,
   return b;
 }
 
-// (1, 1, D, H, W) tensor restricted to BOX.
 // A mask as a float tensor (1, 1, D, H, W) of 0 and 1 on DEVICE.
 torch::Tensor MaskTensor(const Mask& mask, const torch::Device& device) {
   return torch::from_blob(const_cast<std::uint8_t*>(mask.voxels.data()),
@@ -106,6 +105,7 @@ torch::Tensor MaskTensor(const Mask& mask, const torch::Device& device) {
       .to(torch::kFloat);
 }
 
+// (1, 1, D, H, W) tensor restricted to BOX.
 torch::Tensor Crop(const torch::Tensor& t, const Box& b) {
   return t.index({Slice(), Slice(), Slice(b.lo[2], b.hi[2]), Slice(b.lo[1], b.hi[1]),
                   Slice(b.lo[0], b.hi[0])});

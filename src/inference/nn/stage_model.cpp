@@ -133,7 +133,6 @@ core::Status LoadNativeWeights(const std::filesystem::path& file, NativeNet* net
 
 namespace {
 
-// torch::save nests each submodule's tensors in an archive of its own under the child's name.
 // STORED is a conv weight (out, in, ...) that TARGET has with more input channels.
 bool WidensInputs(const torch::Tensor& stored, const torch::Tensor& target) {
   if (stored.dim() < 3 || stored.dim() != target.dim() || stored.size(1) >= target.size(1)) {
@@ -145,6 +144,7 @@ bool WidensInputs(const torch::Tensor& stored, const torch::Tensor& target) {
   return true;
 }
 
+// torch::save nests each submodule's tensors in an archive of its own under the child's name.
 void CopyMatching(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                   const std::string& prefix, int* copied, std::vector<std::string>* fresh) {
   torch::NoGradGuard no_grad;
