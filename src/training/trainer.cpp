@@ -292,11 +292,11 @@ std::string MiningKey(const inference::Manifest& m) {
 }
 
 // The weights of STAGE's namesake in another bundle, which must have the same architecture
-// and the same widths and depth: its file is checked against that bundle's manifest as a
-// screener would. With the same parameters every tensor must fit. Where only the layers'
-// kinds differ (a stem without norm or with more inputs, another norm, other heads), the
-// tensors that still fit are taken and the rest start fresh, listed in FRESH; other widths
-// are refused, never loaded in part.
+// and the same widths: its file is checked against that bundle's manifest as a screener
+// would. With the same parameters every tensor must fit. Where only the layers' kinds or the
+// depth differ (a stem without norm or with more inputs, another norm, other heads, a level
+// more or less), the tensors that still fit are taken and the rest start fresh, listed in
+// FRESH; other widths are refused, never loaded in part.
 core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec& stage,
                       inference::nn::NativeNet* net, std::vector<std::string>* fresh) {
   auto other = inference::ReadManifest(bundle_dir);
@@ -310,10 +310,12 @@ core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec&
   if (core::Status st = inference::VerifyStageFile(bundle_dir, from); !st.ok()) return st;
   const fs::path file = fs::path(bundle_dir) / from.file;
   const inference::ModelParams &a = from.params, &b = stage.params;
-  const bool same_widths =
-      a.base_width == b.base_width && a.depth == b.depth && a.max_width == b.max_width;
+  const bool same_widths = a.base_width == b.base_width && a.max_width == b.max_width;
+  // A level added to a U-Net++ keeps every node and head of the shallower one under the same
+  // name and shape; the new ones learn on top of what those already know.
   const bool same_kinds = a.in_channels == b.in_channels && a.norm == b.norm &&
-                          a.deep_supervision == b.deep_supervision && a.stem_norm == b.stem_norm;
+                          a.deep_supervision == b.deep_supervision && a.stem_norm == b.stem_norm &&
+                          a.depth == b.depth;
   if (!same_widths || same_kinds) {
     // Every tensor's name and shape is checked by LoadNativeWeights.
     return inference::nn::LoadNativeWeights(file, net);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ctscreen/inference/manifest.h"
@@ -121,6 +122,21 @@ TEST_F(TrainTest, InitFromStartsFromAnotherBundlesWeights) {
   auto plain = TrainStage(tuned);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_EQ(plain->fresh_tensors, std::vector<std::string>{"enc0.0.bias"});
+  // A level more: the shallower levels carry over, only the new level's tensors start fresh.
+  tuned = Options("lung", root_ / "bundle_deeper");
+  tuned.epochs = 1;
+  tuned.manifest->lung.params.depth = 3;
+  tuned.init_from = first.string();
+  auto deeper = TrainStage(tuned);
+  ASSERT_TRUE(deeper.ok()) << deeper.status().ToString();
+  ASSERT_FALSE(deeper->fresh_tensors.empty());
+  for (const std::string& name : deeper->fresh_tensors) {
+    EXPECT_NE(name.rfind("enc0.", 0), 0u) << name;
+    EXPECT_NE(name.rfind("enc1.", 0), 0u) << name;
+  }
+  EXPECT_NE(std::find_if(deeper->fresh_tensors.begin(), deeper->fresh_tensors.end(),
+                         [](const std::string& n) { return n.rfind("enc2.", 0) == 0; }),
+            deeper->fresh_tensors.end());
 }
 
 // The classifier mines what the bundle's segmentation finds on each case once; a second
