@@ -165,7 +165,11 @@ void ReadStage(Reader& r, const json& o, const std::string& name, StageSpec* s) 
                                    "batch_size", "output_classes"};
   std::set<std::string> required = {"format", "file",       "sha256",        "input_spacing",
                                     "window", "patch_size", "output_classes"};
-  allowed.insert(segmentation ? "overlap" : "crop");
+  if (segmentation) {
+    allowed.insert({"overlap", "foreground_threshold"});
+  } else {
+    allowed.insert("crop");
+  }
   if (!r.Object(o, path, allowed, required)) return;
 
   std::string format = "native";
@@ -229,7 +233,10 @@ void ReadStage(Reader& r, const json& o, const std::string& name, StageSpec* s) 
       }
     }
   }
-  if (segmentation) r.Number(o, path, "overlap", 0.0, 0.95, &s->overlap);
+  if (segmentation) {
+    r.Number(o, path, "overlap", 0.0, 0.95, &s->overlap);
+    r.Number(o, path, "foreground_threshold", 0.01, 0.99, &s->foreground_threshold);
+  }
   if (!segmentation && o.contains("crop")) {
     std::string crop = "lesion_box";
     r.String(o, path, "crop", &crop);
@@ -275,6 +282,9 @@ json StageToJson(const StageSpec& s) {
             {"batch_size", s.batch_size},
             {"output_classes", s.output_classes}};
   if (s.name != "classifier") j["overlap"] = s.overlap;
+  if (s.name != "classifier" && s.foreground_threshold != 0.5) {
+    j["foreground_threshold"] = s.foreground_threshold;
+  }
   // Written only when it differs, so bundles made before it existed read back unchanged.
   if (s.crop == CropRule::kAtScale) j["crop"] = "at_scale";
   return j;

@@ -53,17 +53,21 @@ nn::SlidingWindowOptions WindowOptions(const StageSpec& stage) {
 
 // Logits (1, K, D, H, W) -> foreground (D, H, W) uint8 on the CPU: argmax over classes, any
 // class but background; a single output channel is a sigmoid logit.
-torch::Tensor Foreground(const torch::Tensor& logits) {
-  // Two classes, the stages' case, compare instead of argmax: the same voxels (a tie is
-  // background either way) in a hundredth of the time (0.8 s of the lung stage on a chest CT).
-  torch::Tensor fg = logits.size(1) == 1   ? logits[0][0] > 0
-                     : logits.size(1) == 2 ? logits[0][1] > logits[0][0]
-                                           : logits[0].argmax(0) != 0;
+// Where the stage's foreground probability passes THRESHOLD.
+torch::Tensor Foreground(const torch::Tensor& logits, double threshold) {
+  // One or two classes, the stages' case, compare logits against the threshold's logit instead
+  // of taking a softmax: the same voxels (0.5 is the argmax, a tie background either way) in
+  // a hundredth of the time (0.8 s of the lung stage on a chest CT).
+  const double margin = std::log(threshold / (1 - threshold));
+  torch::Tensor fg = logits.size(1) == 1   ? logits[0][0] > margin
+                     : logits.size(1) == 2 ? logits[0][1] - logits[0][0] > margin
+                     : threshold == 0.5    ? logits[0].argmax(0) != 0
+                                           : 1 - torch::softmax(logits[0], 0)[0] > threshold;
   return fg.to(torch::kCPU, torch::kUInt8).contiguous();
 }
 
-// The probability behind Foreground: for two classes at least 0.5 where it says yes, at most
-// 0.5 where it says no.
+// The probability behind Foreground: above the stage's threshold where it says yes, at most
+// that where it says no.
 torch::Tensor ForegroundProbability(const torch::Tensor& logits) {
   const torch::Tensor l = logits[0].to(torch::kFloat);
   if (l.size(0) == 1) return torch::sigmoid(l[0]);
@@ -237,7 +241,7 @@ Mask Screener::Impl::SegmentLungs(const torch::Tensor& hu, const Volume& ct) {
   // lung model at 3 mm).
   if (!same) logits = resize(logits, {ct.size_xyz[2], ct.size_xyz[1], ct.size_xyz[0]});
   Mask raw = LikeGrid<std::uint8_t>(ct);
-  CopyInto(Foreground(logits), &raw.voxels);
+  CopyInto(Foreground(logits, s.foreground_threshold), &raw.voxels);
   // Lungs are inside the body. The lung model normalises each patch, and a patch of nothing
   // but air outside a patient (a wide field of view without a circular reconstruction
   // border) becomes noise it took for lung: as one large component it then displaced a
@@ -276,7 +280,7 @@ LabelMap Screener::Impl::SegmentLesions(const torch::Tensor& hu, const Mask& lun
   }
   torch::Tensor logits = nn::SlidingWindowInference(
       input, [&](const torch::Tensor& x) { return lesion->Forward(x); }, WindowOptions(s));
-  torch::Tensor fg = Foreground(logits);
+  torch::Tensor fg = Foreground(logits, s.foreground_threshold);
   const std::uint8_t* crop = fg.data_ptr<std::uint8_t>();
   const int cx = box.hi[0] - box.lo[0], cy = box.hi[1] - box.lo[1];
   if (probability) {

@@ -74,6 +74,25 @@ TEST(ManifestTest, ClassifierCropRuleReadAndWrittenOnlyWhenAtScale) {
   EXPECT_NE(reason.find("stages.lesion.crop: unknown field"), std::string::npos) << reason;
 }
 
+TEST(ManifestTest, ForegroundThresholdReadAndWrittenOnlyWhenNotTheArgmax) {
+  json j = Valid();
+  EXPECT_FALSE(j["stages"]["lesion"].contains("foreground_threshold"));
+  core::Result<Manifest> plain = ParseManifest(j.dump(), "b/manifest.json");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->lesion.foreground_threshold, 0.5);
+  j["stages"]["lesion"]["foreground_threshold"] = 0.3;
+  core::Result<Manifest> m = ParseManifest(j.dump(), "b/manifest.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->lesion.foreground_threshold, 0.3);
+  EXPECT_EQ(ManifestToJson(*m), j.dump(2) + "\n");
+  j["stages"]["lesion"]["foreground_threshold"] = 1.0;  // nothing would ever be foreground
+  j["stages"]["classifier"]["foreground_threshold"] = 0.3;
+  std::string reason = Reason(j);
+  EXPECT_NE(reason.find("stages.lesion.foreground_threshold"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("stages.classifier.foreground_threshold: unknown field"), std::string::npos)
+      << reason;
+}
+
 TEST(ManifestTest, LungStageMayBeCoarserThanTheModelGridNeverFiner) {
   json j = Valid();
   j["stages"]["lesion"]["input_spacing"] = json::array({1.0, 1.0, 2.5});

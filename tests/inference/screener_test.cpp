@@ -146,6 +146,47 @@ TEST_F(ScreenerTest, LesionProbabilityMapWhenAskedFor) {
   EXPECT_EQ(s->probability, without->probability);
 }
 
+// The manifest's foreground threshold decides which voxels are lesion: every lesion voxel
+// reaches it, and a lower one finds at least as much.
+TEST_F(ScreenerTest, LesionForegroundThresholdFromTheManifest) {
+  Rig(dir_.path(), &manifest_, &manifest_.lung, {-100.0f, 100.0f});
+  Volume ct = Chest(40, 32, 48);
+  ScreenerOptions o;
+  o.keep_lesion_probability = true;
+  auto run = [&](double threshold) {
+    manifest_.lesion.foreground_threshold = threshold;
+    std::ofstream(dir_.path() / "manifest.json") << ManifestToJson(manifest_);
+    auto screener = Screener::Create(dir_.path(), o);
+    EXPECT_TRUE(screener.ok()) << screener.status().ToString();
+    core::Result<Screening> s = (*screener)->Run(ct);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return std::move(*s);
+  };
+  auto count = [](const Screening& s) {
+    std::size_t n = 0;
+    for (std::uint16_t v : s.lesion_map.voxels) n += v != 0;
+    return n;
+  };
+  const Screening argmax = run(0.5);
+  // The untrained model's probabilities spread around 0.5, so the thresholds below matter.
+  std::size_t between = 0;
+  for (std::size_t i = 0; i < ct.NumVoxels(); ++i) {
+    if (argmax.lesion_map.voxels[i]) {
+      ASSERT_GE(argmax.lesion_probability.voxels[i], 0.5f) << i;
+      between += argmax.lesion_probability.voxels[i] < 0.6f;
+    }
+  }
+  ASSERT_GT(between, 0u);
+  const Screening strict = run(0.6), lax = run(0.4);
+  for (std::size_t i = 0; i < ct.NumVoxels(); ++i) {
+    if (strict.lesion_map.voxels[i]) {
+      ASSERT_GE(strict.lesion_probability.voxels[i], 0.6f) << i;
+    }
+  }
+  EXPECT_LT(count(strict), count(argmax));
+  EXPECT_GT(count(lax), count(argmax));
+}
+
 // The lesion stage given the lung mask as a second channel: started from the one-channel
 // model with the new channel's weights at 0 it finds exactly what that model finds, and with
 // weight on that channel its map changes, so the mask reaches the model.

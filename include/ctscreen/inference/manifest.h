@@ -43,7 +43,9 @@ struct StageSpec {
   std::array<double, 2> window{-1024.0, 350.0};  // HU mapped to [0, 1]
   std::array<int, 3> patch_size_xyz{0, 0, 0};    // classifier: the ROI crop is resized to it
   double overlap = 0.5;                          // segmentation stages
-  CropRule crop = CropRule::kLesionBox;          // classifier
+  // Segmentation stages: a voxel is foreground from this probability on (0.5: the argmax).
+  double foreground_threshold = 0.5;
+  CropRule crop = CropRule::kLesionBox;  // classifier
   int batch_size = 1;
   std::vector<std::string> output_classes;
 };
