@@ -2,6 +2,7 @@
 // (model, optimizer, epoch) so that --resume continues where a run stopped, a progress bar.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
+#include <string>
 
 #include "ctscreen/core/durable_file.h"
 #include "ctscreen/inference/nn/stage_model.h"
@@ -445,9 +447,18 @@ core::Result<TrainReport> TrainStage(const TrainOptions& o) {
       return st;
     }
     if (o.progress && !report.fresh_tensors.empty()) {
-      std::fprintf(stderr, "%zu tensors do not fit %s's and start fresh, the first: %s\n",
-                   report.fresh_tensors.size(), o.init_from.c_str(),
-                   report.fresh_tensors.front().c_str());
+      // Their names say why (a new level's x3_0, a head more, a stem's widened input), so
+      // whoever trains sees what starts from nothing before spending an hour on it.
+      const std::size_t shown = std::min<std::size_t>(report.fresh_tensors.size(), 6);
+      std::string names;
+      for (std::size_t i = 0; i < shown; ++i) {
+        names += (i ? ", " : "") + report.fresh_tensors[i];
+      }
+      if (shown < report.fresh_tensors.size()) {
+        names += " and " + std::to_string(report.fresh_tensors.size() - shown) + " more";
+      }
+      std::fprintf(stderr, "%zu tensors do not fit %s's and start fresh: %s\n",
+                   report.fresh_tensors.size(), o.init_from.c_str(), names.c_str());
     }
   }
   net->module->train();
