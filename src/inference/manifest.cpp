@@ -282,10 +282,10 @@ json StageToJson(const StageSpec& s) {
             {"batch_size", s.batch_size},
             {"output_classes", s.output_classes}};
   if (s.name != "classifier") j["overlap"] = s.overlap;
+  // Written only when they differ, so bundles made before they existed read back unchanged.
   if (s.name != "classifier" && s.foreground_threshold != 0.5) {
     j["foreground_threshold"] = s.foreground_threshold;
   }
-  // Written only when it differs, so bundles made before it existed read back unchanged.
   if (s.crop == CropRule::kAtScale) j["crop"] = "at_scale";
   return j;
 }

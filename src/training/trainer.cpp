@@ -313,8 +313,8 @@ core::Status InitFrom(const std::string& bundle_dir, const inference::StageSpec&
   const fs::path file = fs::path(bundle_dir) / from.file;
   const inference::ModelParams &a = from.params, &b = stage.params;
   const bool same_widths = a.base_width == b.base_width && a.max_width == b.max_width;
-  // A level added to a U-Net++ keeps every node and head of the shallower one under the same
-  // name and shape; the new ones learn on top of what those already know.
+  // A level added to a U-Net or U-Net++ keeps the shallower one's levels under the same names
+  // and shapes; the new ones learn on top of what those already know.
   const bool same_kinds = a.in_channels == b.in_channels && a.norm == b.norm &&
                           a.deep_supervision == b.deep_supervision && a.stem_norm == b.stem_norm &&
                           a.depth == b.depth;
